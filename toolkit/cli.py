@@ -1,0 +1,213 @@
+"""The ``kelas`` command line: index, search, ask, check, serve and eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit.errors import ToolkitError
+from toolkit.settings import Settings
+
+app = typer.Typer(
+    help="AI Classroom Toolkit: materi kelas dengan AI, berbasis kurikulum / classroom materials with AI.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Measure quality and speed on shared data sets.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+SubjectOption = Annotated[str | None, typer.Option(help="Subject, e.g. ipa, matematika.")]
+FaseOption = Annotated[str | None, typer.Option(help="Fase A-F.")]
+KelasOption = Annotated[int | None, typer.Option(help="Grade 1-12.")]
+
+
+def fail(error: Exception) -> None:
+    """Print one clear sentence and exit with status 1."""
+    typer.secho(str(error), fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def index(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: corpora/).")] = None,
+    rebuild: Annotated[bool, typer.Option(help="Delete the index first and embed everything.")] = False,
+) -> None:
+    """Build or update the curriculum index (only new and changed files are embedded)."""
+    from toolkit.index.store import reset_collection
+    from toolkit.services import Services
+
+    settings = Settings()
+    try:
+        if rebuild:
+            reset_collection(settings)
+        report = Services(settings).index(paths or None, progress=True)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    for outcome in report.by_status("rejected"):
+        typer.secho(f"  ditolak / rejected: {outcome.message}", fg=typer.colors.YELLOW)
+    typer.echo(report.summary())
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    subject: SubjectOption = None,
+    fase: FaseOption = None,
+    kelas: KelasOption = None,
+    language: Annotated[str | None, typer.Option(help="id or en.")] = None,
+    k: Annotated[int, typer.Option(help="Number of passages.")] = 5,
+) -> None:
+    """Search the curriculum index; every passage is shown with its citation."""
+    from toolkit.index.retrieval import SearchFilters
+    from toolkit.services import Services
+
+    try:
+        hits = (
+            Services(Settings())
+            .retriever()
+            .search(
+                query, k=k, filters=SearchFilters(subject=subject, fase=fase, kelas=kelas, language=language)
+            )
+        )
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    if not hits:
+        typer.echo("Tidak ada hasil / no results.")
+    for number, hit in enumerate(hits, start=1):
+        typer.secho(f"[{number}] {hit.citation.label()}  (skor {hit.score:.3f})", bold=True)
+        typer.echo(hit.text[:600] + ("…" if len(hit.text) > 600 else ""))
+        typer.echo("")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about the curriculum.")],
+    subject: SubjectOption = None,
+    fase: FaseOption = None,
+    kelas: KelasOption = None,
+    language: Annotated[str, typer.Option(help="Answer language: id or en.")] = "id",
+) -> None:
+    """Answer a question from the curriculum documents, with citations."""
+    from pydantic import ValidationError
+
+    from toolkit.ask import AskRequest, stream_answer
+    from toolkit.llm.provider_errors import call_provider
+    from toolkit.services import Services
+
+    settings = Settings()
+    container = Services(settings)
+    try:
+        request = AskRequest(question=question, subject=subject, fase=fase, kelas=kelas, language=language)  # type: ignore[arg-type]
+        shown = 0
+        hits: list[object] = []
+
+        def run() -> None:
+            nonlocal shown, hits
+            for text, found in stream_answer(request, llm=container.llm(), retriever=container.retriever()):
+                sys.stdout.write(text[shown:])
+                sys.stdout.flush()
+                shown, hits = len(text), list(found)
+
+        call_provider(settings, run)
+    except ValidationError as exc:
+        fail(ValueError(f"Invalid question: {exc.errors()[0]['msg']}."))
+        return
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    typer.echo("\n\nSumber / sources:")
+    for number, hit in enumerate(hits, start=1):
+        typer.echo(f"  [{number}] {hit.citation.label()}")  # type: ignore[attr-defined]
+
+
+@app.command()
+def check() -> None:
+    """Check that the configured model answers (one short call) and the index opens."""
+    from langchain_core.messages import HumanMessage
+
+    from toolkit.llm.provider_errors import call_provider
+    from toolkit.services import Services
+
+    settings = Settings()
+    container = Services(settings)
+    try:
+        reply = call_provider(
+            settings,
+            lambda: container.llm().invoke([HumanMessage(content="Ibu kota Indonesia adalah")], max_tokens=8),
+        )
+        chunks = container.store().count()
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    typer.echo(f"Model: {settings.describe_provider()} answered: {str(reply.content).strip()[:60]!r}")
+    typer.echo(f"Index: {chunks} chunks in '{settings.collection}'")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+) -> None:
+    """Start the browser app."""
+    from toolkit.services import Services
+    from toolkit.ui.app import build_app
+
+    settings = Settings()
+    updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = settings.model_copy(update=updates)
+    demo = build_app(Services(settings))
+    typer.echo(
+        f"AI Classroom Toolkit: http://{settings.host}:{settings.port}  (model: {settings.describe_provider()})"
+    )
+    demo.queue(default_concurrency_limit=1).launch(
+        server_name=settings.host, server_port=settings.port, show_error=True
+    )
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    data: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="SQuAD-style JSON file.")],
+    distractors: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="More contexts to index (questions ignored)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of metrics.")] = False,
+) -> None:
+    """Recall@1/5/10, MRR@10 and latency of hybrid retrieval, side by side with dense only."""
+    from toolkit.embeddings import build_embeddings, embedding_model_name
+    from toolkit.eval.retrieval import evaluate_retrieval
+
+    settings = Settings()
+    try:
+        results = evaluate_retrieval(
+            data,
+            settings=settings,
+            embeddings=build_embeddings(settings),
+            embedding_model=embedding_model_name(settings),
+            distractors_path=distractors,
+            progress=lambda line: typer.echo(line, err=True),
+        )
+    except (ToolkitError, ValueError, KeyError) as exc:
+        fail(exc)
+        return
+    keys = ["recall@1", "recall@5", "recall@10", "mrr@10", "p50_ms", "p95_ms", "passages_per_s"]
+    typer.echo(f"{'metric':<16}{'hybrid':>10}{'dense':>10}")
+    for key in keys:
+        typer.echo(f"{key:<16}{results['hybrid'][key]:>10.3f}{results['dense'][key]:>10.3f}")
+    n = results["hybrid"]
+    typer.echo(f"{int(n['n_questions'])} questions over {int(n['n_passages'])} passages")
+    if as_json:
+        line = {key: round(results["hybrid"][key], 4) for key in keys}
+        line["n"] = int(n["n_questions"])
+        line["dense_only"] = {key: round(results["dense"][key], 4) for key in keys}  # type: ignore[assignment]
+        typer.echo(json.dumps(line))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

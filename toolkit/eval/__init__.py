@@ -1,0 +1,1 @@
+"""Evaluations run by kelas eval: retrieval quality on shared data sets."""

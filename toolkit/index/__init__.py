@@ -1,0 +1,1 @@
+"""The curriculum index: reading documents, chunking, Chroma storage, hybrid retrieval."""

@@ -1,0 +1,116 @@
+"""The "Kurikulum" tab: search the index and ask the model, every passage shown with its source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+from pydantic import ValidationError
+
+from toolkit.ask import AskRequest, stream_answer
+from toolkit.index.retrieval import SearchFilters
+from toolkit.llm.provider_errors import explain_provider_error
+from toolkit.services import Services
+from toolkit.ui.common import (
+    Labelled,
+    fase_choices,
+    kelas_choices,
+    optional_int,
+    readable_error,
+    render_hits,
+    subject_choices,
+)
+from toolkit.ui.i18n import t
+
+
+def search_curriculum(
+    services: Services, query: str, subject: str, fase: str, kelas: str, k: float, language: str
+) -> tuple[str, str]:
+    """(passages as Markdown, status line) for a search."""
+    if not (query or "").strip():
+        return "", t("empty_query", language)
+    try:
+        hits = services.retriever().search(
+            query,
+            k=int(k or 5),
+            filters=SearchFilters(subject=subject or None, fase=fase or None, kelas=optional_int(kelas)),
+        )
+    except Exception as exc:
+        return "", readable_error(exc, language)
+    return render_hits(hits, language), t("found", language, n=len(hits))
+
+
+def ask_curriculum(
+    services: Services, query: str, subject: str, fase: str, kelas: str, language: str
+) -> Iterator[tuple[str, str, str]]:
+    """Stream (answer, passages as Markdown, status line) while the model writes."""
+    if not (query or "").strip():
+        yield "", "", t("empty_query", language)
+        return
+    try:
+        request = AskRequest(
+            question=query,
+            subject=subject or None,
+            fase=fase or None,
+            kelas=optional_int(kelas),
+            language="en" if language == "en" else "id",
+        )
+    except ValidationError as exc:
+        yield "", "", str(exc.errors()[0]["msg"])
+        return
+    passages = ""
+    answer = ""
+    try:
+        yield "", "", t("thinking", language)
+        for answer, hits in stream_answer(request, llm=services.llm(), retriever=services.retriever()):
+            passages = render_hits(hits, language)
+            yield answer, passages, t("thinking", language)
+    except Exception as exc:
+        error = explain_provider_error(exc, services.settings)
+        yield answer, passages, readable_error(error, language)
+        return
+    yield answer, passages, t("done", language) + " " + t("model_note", language)
+
+
+def build_curriculum_tab(services: Services, language: gr.State, labels: Labelled) -> None:
+    """Lay out the tab inside the current ``gr.Blocks`` and wire its events."""
+    lang = services.settings.language
+    with gr.Row():
+        query = labels.add(
+            gr.Textbox(label=t("query", lang), placeholder=t("query_placeholder", lang), lines=2, scale=4),
+            label="query",
+            placeholder="query_placeholder",
+        )
+    with gr.Row():
+        subject = labels.add(
+            gr.Dropdown(subject_choices(), value="", label=t("subject", lang)), label="subject"
+        )
+        fase = labels.add(gr.Dropdown(fase_choices(), value="", label=t("fase", lang)), label="fase")
+        kelas = labels.add(gr.Dropdown(kelas_choices(), value="", label=t("kelas", lang)), label="kelas")
+        k = labels.add(gr.Slider(1, 10, value=5, step=1, label=t("k", lang)), label="k")
+    with gr.Row():
+        search_button = labels.add(
+            gr.Button(t("search_button", lang), variant="primary"), value="search_button"
+        )
+        ask_button = labels.add(gr.Button(t("ask_button", lang)), value="ask_button")
+    status = gr.Markdown("")
+    answer = labels.add(gr.Textbox(label=t("answer", lang), lines=4, interactive=False), label="answer")
+    results = gr.Markdown()
+
+    def on_search(q: str, s: str, f: str, g: str, n: float, ui: str) -> tuple[str, str]:
+        return search_curriculum(services, q, s, f, g, n, ui)
+
+    def on_ask(q: str, s: str, f: str, g: str, ui: str) -> Iterator[tuple[str, str, str]]:
+        yield from ask_curriculum(services, q, s, f, g, ui)
+
+    inputs: list[Any] = [query, subject, fase, kelas, k, language]
+    search_button.click(on_search, inputs, [results, status], api_name="search_curriculum")
+    query.submit(on_search, inputs, [results, status], api_name="search_curriculum_submit")
+    ask_button.click(
+        on_ask,
+        [query, subject, fase, kelas, language],
+        [answer, results, status],
+        api_name="ask_curriculum",
+        show_progress="minimal",
+    )

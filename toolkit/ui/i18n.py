@@ -1,0 +1,57 @@
+"""Interface texts in Indonesian (default) and English; tabs look up labels here by key."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+UiLanguage = Literal["id", "en"]
+
+TEXTS: dict[str, dict[str, str]] = {
+    "app_title": {"id": "# Perangkat AI untuk Kelas", "en": "# AI Classroom Toolkit"},
+    "app_intro": {
+        "id": "Buat materi kelas dengan AI yang berpijak pada dokumen kurikulum. Model: {model}.",
+        "en": "Make classroom materials with AI grounded in curriculum documents. Model: {model}.",
+    },
+    "ui_language": {"id": "Bahasa tampilan", "en": "Interface language"},
+    "tab_curriculum": {"id": "Kurikulum", "en": "Curriculum"},
+    "query": {"id": "Cari atau tanya tentang kurikulum", "en": "Search or ask about the curriculum"},
+    "query_placeholder": {
+        "id": "misalnya: tujuan pembelajaran fotosintesis kelas 7",
+        "en": "for example: photosynthesis learning goals grade 7",
+    },
+    "subject": {"id": "Mata pelajaran", "en": "Subject"},
+    "fase": {"id": "Fase", "en": "Phase (fase)"},
+    "kelas": {"id": "Kelas", "en": "Grade"},
+    "any": {"id": "Semua", "en": "Any"},
+    "k": {"id": "Jumlah kutipan", "en": "Number of passages"},
+    "search_button": {"id": "Cari", "en": "Search"},
+    "ask_button": {"id": "Tanya model", "en": "Ask the model"},
+    "results": {"id": "Kutipan dengan sumber", "en": "Passages with sources"},
+    "answer": {"id": "Jawaban model", "en": "Model answer"},
+    "status": {"id": "Status", "en": "Status"},
+    "no_results": {
+        "id": "Tidak ada kutipan yang cocok. Coba kata lain atau hapus filter.",
+        "en": "No matching passages. Try other words or remove the filters.",
+    },
+    "empty_query": {
+        "id": "Tulis dulu pertanyaan atau kata kunci.",
+        "en": "Type a question or keywords first.",
+    },
+    "found": {"id": "{n} kutipan ditemukan.", "en": "{n} passages found."},
+    "thinking": {"id": "Model sedang menulis…", "en": "The model is writing…"},
+    "done": {"id": "Selesai.", "en": "Done."},
+    "sources": {"id": "Sumber", "en": "Sources"},
+    "model_note": {
+        "id": "Model bawaan sangat kecil: jawabannya menunjukkan alur kerja, bukan kualitas kelas. "
+        "Periksa selalu dengan sumbernya.",
+        "en": "The embedded model is very small: its answers show the workflow, not classroom "
+        "quality. Always check against the sources.",
+    },
+}
+
+
+def t(key: str, language: str = "id", **values: object) -> str:
+    """The text for ``key`` in ``language`` (Indonesian when missing), formatted with values."""
+    entry = TEXTS[key]
+    text = entry.get(language) or entry["id"]
+    return text.format(**values) if values else text
