@@ -209,5 +209,21 @@ def eval_retrieval(
         typer.echo(json.dumps(line))
 
 
+def _register_tool_commands() -> None:
+    """Each tool adds its own command from its own module (``register(app)``)."""
+    import importlib
+
+    for module in TOOL_COMMAND_MODULES:
+        importlib.import_module(module).register(app)
+
+
+TOOL_COMMAND_MODULES: list[str] = [
+    # "toolkit.lessons.cli",  (issue: lesson plans)
+    # "toolkit.quiz.cli",     (issue: quizzes)
+    # "toolkit.feedback.cli", (issue: rubrics and feedback)
+]
+_register_tool_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from toolkit.index.ingest import IngestReport
     from toolkit.index.retrieval import HybridRetriever
     from toolkit.index.store import CurriculumStore
+    from toolkit.library import Library
 
 
 class Services:
@@ -38,6 +39,7 @@ class Services:
         self._embeddings: Embeddings | None = embeddings
         self._store: CurriculumStore | None = None
         self._retriever: HybridRetriever | None = None
+        self._library: Library | None = None
 
     def llm(self) -> BaseChatModel:
         """The chat model of the configured provider."""
@@ -77,6 +79,15 @@ class Services:
 
                 self._retriever = HybridRetriever(self.store(), self.embeddings())
             return self._retriever
+
+    def library(self) -> Library:
+        """The materials library."""
+        with self._lock:
+            if self._library is None:
+                from toolkit.library import Library
+
+                self._library = Library.from_settings(self.settings)
+            return self._library
 
     def index(self, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
         """Bring the index up to date with ``paths`` (default: the corpora folder)."""

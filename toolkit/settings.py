@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     collection: str = "kurikulum"
     corpora_path: Path = Path("corpora")
 
+    # Materials library
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite at <data_dir>/library.db."
+    )
+
     # App
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -12,6 +13,19 @@ from toolkit.ui.curriculum_tab import build_curriculum_tab
 from toolkit.ui.i18n import t
 
 LANGUAGE_CHOICES = [("Bahasa Indonesia", "id"), ("English", "en")]
+
+TabBuilder = Callable[[Services, gr.State, Labelled], None]
+
+
+def tool_tabs() -> list[tuple[str, TabBuilder]]:
+    """(title text key, builder) of every tab in display order; imported when the app is built.
+
+    A tool adds its tab here: its module ``toolkit/ui/<tool>_tab.py`` defines
+    ``build_<tool>_tab(services, language, labels)`` and registers its texts with
+    ``toolkit.ui.i18n.register_texts``.
+    """
+    tabs: list[tuple[str, TabBuilder]] = [("tab_curriculum", build_curriculum_tab)]
+    return tabs
 
 
 def build_app(services: Services) -> gr.Blocks:
@@ -27,8 +41,12 @@ def build_app(services: Services) -> gr.Blocks:
                 LANGUAGE_CHOICES, value=lang, label=t("ui_language", lang), scale=0, min_width=260
             )
         intro = gr.Markdown(t("app_intro", lang, model=model))
-        with gr.Tabs(), gr.Tab(t("tab_curriculum", lang)) as curriculum:
-            build_curriculum_tab(services, language, labels)
+        tabs: list[tuple[Any, str]] = []
+        with gr.Tabs():
+            for title_key, builder in tool_tabs():
+                with gr.Tab(t(title_key, lang)) as tab:
+                    builder(services, language, labels)
+                tabs.append((tab, title_key))
 
         def relabel(choice: str) -> list[Any]:
             new = "en" if choice == "en" else "id"
@@ -37,13 +55,13 @@ def build_app(services: Services) -> gr.Blocks:
                 gr.update(value=t("app_title", new)),
                 gr.update(value=t("app_intro", new, model=model)),
                 gr.update(label=t("ui_language", new)),
-                gr.update(label=t("tab_curriculum", new)),
             ]
+            updates.extend(gr.update(label=t(key, new)) for _, key in tabs)
             for _, attributes in labels.items:
                 texts: dict[str, Any] = {attr: t(key, new) for attr, key in attributes.items()}
                 updates.append(gr.update(**texts))
             return updates
 
-        outputs = [language, title, intro, switch, curriculum, *(c for c, _ in labels.items)]
+        outputs = [language, title, intro, switch, *(c for c, _ in tabs), *(c for c, _ in labels.items)]
         switch.change(relabel, [switch], outputs, api_name="set_language")
     return demo  # type: ignore[no-any-return]

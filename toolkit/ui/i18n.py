@@ -50,6 +50,14 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def register_texts(texts: dict[str, dict[str, str]]) -> None:
+    """Add a tab's own texts (each tab module keeps its texts beside its code)."""
+    for key, entry in texts.items():
+        if key in TEXTS and TEXTS[key] != entry:
+            raise ValueError(f"UI text key {key!r} is defined twice with different texts")
+        TEXTS[key] = entry
+
+
 def t(key: str, language: str = "id", **values: object) -> str:
     """The text for ``key`` in ``language`` (Indonesian when missing), formatted with values."""
     entry = TEXTS[key]
