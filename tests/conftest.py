@@ -94,26 +94,58 @@ def small_corpus(tmp_path: Path) -> Iterator[Path]:
     """Four short curriculum documents in two subjects, two languages and two fases."""
     folder = tmp_path / "corpora"
     write_doc(
-        folder / "ipa", "fotosintesis.md",
-        {"title": "Fotosintesis", "subject": "ipa", "fase": "D", "kelas": "7", "language": "id", "doc_type": "bahan-bacaan"},
+        folder / "ipa",
+        "fotosintesis.md",
+        {
+            "title": "Fotosintesis",
+            "subject": "ipa",
+            "fase": "D",
+            "kelas": "7",
+            "language": "id",
+            "doc_type": "bahan-bacaan",
+        },
         "# Fotosintesis\n\n## Pengertian\n\nFotosintesis adalah proses tumbuhan hijau membuat glukosa dari "
         "karbon dioksida dan air dengan bantuan cahaya matahari. Klorofil menyerap cahaya.\n\n"
         "## Hasil\n\nHasil fotosintesis adalah glukosa dan oksigen yang dilepaskan melalui stomata.\n",
     )
     write_doc(
-        folder / "ipa", "siklus-air.md",
-        {"title": "Siklus Air", "subject": "ipa", "fase": "D", "kelas": "7", "language": "id", "doc_type": "bahan-bacaan"},
+        folder / "ipa",
+        "siklus-air.md",
+        {
+            "title": "Siklus Air",
+            "subject": "ipa",
+            "fase": "D",
+            "kelas": "7",
+            "language": "id",
+            "doc_type": "bahan-bacaan",
+        },
         "# Siklus Air\n\n## Evaporasi\n\nEvaporasi adalah penguapan air laut dan danau karena panas matahari.\n\n"
         "## Kondensasi\n\nKondensasi adalah pengembunan uap air menjadi awan di udara yang dingin.\n",
     )
     write_doc(
-        folder / "matematika", "bilangan.md",
-        {"title": "Bilangan Bulat", "subject": "matematika", "fase": "D", "kelas": "7", "language": "id", "doc_type": "bahan-bacaan"},
+        folder / "matematika",
+        "bilangan.md",
+        {
+            "title": "Bilangan Bulat",
+            "subject": "matematika",
+            "fase": "D",
+            "kelas": "7",
+            "language": "id",
+            "doc_type": "bahan-bacaan",
+        },
         "# Bilangan Bulat\n\n## Operasi\n\nPenjumlahan bilangan bulat negatif dan positif memakai garis bilangan.\n",
     )
     write_doc(
-        folder / "english", "photosynthesis.md",
-        {"title": "Photosynthesis", "subject": "ipa", "fase": "C", "kelas": "5-6", "language": "en", "doc_type": "bahan-bacaan"},
+        folder / "english",
+        "photosynthesis.md",
+        {
+            "title": "Photosynthesis",
+            "subject": "ipa",
+            "fase": "C",
+            "kelas": "5-6",
+            "language": "en",
+            "doc_type": "bahan-bacaan",
+        },
         "# Photosynthesis\n\n## What plants make\n\nPlants use sunlight, water and carbon dioxide to make sugar "
         "and release oxygen.\n",
     )

@@ -79,7 +79,9 @@ def test_docx_headings_and_tables(tmp_path: Path) -> None:
         ("rusak.docx", b"PK not a zip", "Word document"),
     ],
 )
-def test_bad_files_are_rejected_with_a_sentence(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+def test_bad_files_are_rejected_with_a_sentence(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(IngestError, match=message):
@@ -106,7 +108,9 @@ def test_long_sections_are_split_under_the_limit() -> None:
     assert len(chunks) > 1
     assert all(len(c.text) <= 1200 for c in chunks)
     assert all(c.heading == "Ekosistem" and c.page == 3 for c in chunks)
-    assert "".join(c.text for c in chunks).replace("\n", "").replace(" ", "") == section.text.replace("\n", "").replace(" ", "")
+    assert "".join(c.text for c in chunks).replace("\n", "").replace(" ", "") == section.text.replace(
+        "\n", ""
+    ).replace(" ", "")
 
 
 def test_short_sections_stay_whole() -> None:

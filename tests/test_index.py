@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import BagOfWordsEmbeddings, write_doc
+
 from toolkit.index.ingest import index_paths
 from toolkit.index.lexical import BM25Index, light_stem, tokenize
 from toolkit.index.retrieval import CurriculumRetriever, HybridRetriever, SearchFilters
@@ -38,7 +38,9 @@ def test_changed_file_is_replaced_and_deleted_file_removed(
     index_paths([small_corpus], store, fake_embeddings)
     before = store.count()
     path = small_corpus / "ipa" / "siklus-air.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\n## Presipitasi\n\nHujan turun dari awan.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n## Presipitasi\n\nHujan turun dari awan.\n", encoding="utf-8"
+    )
     (small_corpus / "matematika" / "bilangan.md").unlink()
     report = index_paths([small_corpus], store, fake_embeddings)
     assert [o.source.rsplit("/", 1)[-1] for o in report.by_status("updated")] == ["siklus-air.md"]
@@ -77,7 +79,9 @@ def test_failure_while_embedding_leaves_no_half_indexed_file(small_corpus: Path,
     assert sources == {"fotosintesis.md", "bilangan.md", "photosynthesis.md"}
 
 
-def test_index_refuses_vectors_of_another_model(settings: Settings, fake_embeddings: BagOfWordsEmbeddings) -> None:
+def test_index_refuses_vectors_of_another_model(
+    settings: Settings, fake_embeddings: BagOfWordsEmbeddings
+) -> None:
     from toolkit.errors import IndexUnavailableError
 
     open_store(settings, fake_embeddings, "model-a")
@@ -86,7 +90,9 @@ def test_index_refuses_vectors_of_another_model(settings: Settings, fake_embeddi
 
 
 @pytest.fixture
-def retriever(small_corpus: Path, store: CurriculumStore, fake_embeddings: BagOfWordsEmbeddings) -> HybridRetriever:
+def retriever(
+    small_corpus: Path, store: CurriculumStore, fake_embeddings: BagOfWordsEmbeddings
+) -> HybridRetriever:
     index_paths([small_corpus], store, fake_embeddings)
     return HybridRetriever(store, fake_embeddings)
 
@@ -124,16 +130,23 @@ def test_langchain_retriever_carries_citations(retriever: HybridRetriever) -> No
     assert "Kondensasi" in documents[0].page_content
 
 
-def test_hybrid_finds_a_rare_exact_term_that_dense_ranks_lower(
-    settings: Settings, tmp_path: Path
-) -> None:
+def test_hybrid_finds_a_rare_exact_term_that_dense_ranks_lower(settings: Settings, tmp_path: Path) -> None:
     """A lexical match on a rare word lifts the passage that contains it."""
     embeddings = BagOfWordsEmbeddings(dim=4)  # so coarse that dense search is nearly blind
     folder = tmp_path / "docs"
     for number in range(8):
-        write_doc(folder, f"d{number}.md", {"title": f"D{number}", "subject": "ipa"},
-                  f"## Bagian\n\nTeks umum tentang tumbuhan dan hewan nomor {number}.\n")
-    write_doc(folder, "x.md", {"title": "X", "subject": "ipa"}, "## Bagian\n\nStomata adalah celah kecil pada daun.\n")
+        write_doc(
+            folder,
+            f"d{number}.md",
+            {"title": f"D{number}", "subject": "ipa"},
+            f"## Bagian\n\nTeks umum tentang tumbuhan dan hewan nomor {number}.\n",
+        )
+    write_doc(
+        folder,
+        "x.md",
+        {"title": "X", "subject": "ipa"},
+        "## Bagian\n\nStomata adalah celah kecil pada daun.\n",
+    )
     store = open_store(settings, embeddings, "coarse")
     index_paths([folder], store, embeddings)
     hybrid = HybridRetriever(store, embeddings).search("stomata", k=1)

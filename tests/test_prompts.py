@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit.errors import ToolkitError
-from toolkit.prompts import parse_prompt, prompt_files, load_prompt
+from toolkit.prompts import load_prompt, parse_prompt, prompt_files
 
 FILES = prompt_files()
 

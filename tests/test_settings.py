@@ -46,7 +46,9 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     assert settings.n_threads == 4
 
 
-@pytest.mark.parametrize(("name", "value"), [("KELAS_PROVIDER", "cloud"), ("KELAS_PORT", "0"), ("KELAS_LANGUAGE", "fr")])
+@pytest.mark.parametrize(
+    ("name", "value"), [("KELAS_PROVIDER", "cloud"), ("KELAS_PORT", "0"), ("KELAS_LANGUAGE", "fr")]
+)
 def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError):

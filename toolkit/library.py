@@ -9,6 +9,7 @@ Deleting marks a record deleted (so it can be undone) until it is purged.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import OperationalError
 
 from toolkit.errors import ToolkitError
 from toolkit.settings import Settings
@@ -122,12 +124,23 @@ class Library:
     def __init__(self, url: str) -> None:
         try:
             self.engine = make_engine(url)
-            metadata.create_all(self.engine)
+            self._create_tables()
         except Exception as exc:
             raise ToolkitError(
                 f"The materials library could not be opened ({type(exc).__name__}); check "
                 "KELAS_DATABASE_URL or the data folder's permissions."
             ) from exc
+
+    def _create_tables(self, attempts: int = 5) -> None:
+        """Create missing tables; two processes opening a new database at once may race, so retry."""
+        for attempt in range(attempts):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except OperationalError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Library:

@@ -197,7 +197,7 @@ def load_pdf(path: Path) -> LoadedDocument:
     if not page_texts:
         raise IngestError(f"{name} has no pages.")
     full_text = "\n".join(page_texts)
-    if len(re.sub(r"\s+", "", full_text)) < 20:
+    if len(re.findall(r"\w", full_text)) < 3:
         raise IngestError(
             f"{name} has no text layer (it looks like a scan or images only); run it through "
             "OCR first, or upload the original document."

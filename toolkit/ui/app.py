@@ -14,7 +14,9 @@ from toolkit.ui.i18n import t
 
 LANGUAGE_CHOICES = [("Bahasa Indonesia", "id"), ("English", "en")]
 
-TabBuilder = Callable[[Services, gr.State, Labelled], None]
+TabBuilder = Callable[[Services, gr.Radio, Labelled], None]
+"""A tab builder gets the services, the interface-language switch (an input of its events) and
+the registry of labels to translate."""
 
 
 def tool_tabs() -> list[tuple[str, TabBuilder]]:
@@ -34,13 +36,13 @@ def build_app(services: Services) -> gr.Blocks:
     labels = Labelled()
     model = services.settings.describe_provider()
     with gr.Blocks(title="AI Classroom Toolkit", analytics_enabled=False) as demo:
-        language = gr.State(lang)
         with gr.Row():
             title = gr.Markdown(t("app_title", lang))
             switch = gr.Radio(
                 LANGUAGE_CHOICES, value=lang, label=t("ui_language", lang), scale=0, min_width=260
             )
         intro = gr.Markdown(t("app_intro", lang, model=model))
+        language = switch  # every event reads the interface language from the switch
         tabs: list[tuple[Any, str]] = []
         with gr.Tabs():
             for title_key, builder in tool_tabs():
@@ -51,7 +53,6 @@ def build_app(services: Services) -> gr.Blocks:
         def relabel(choice: str) -> list[Any]:
             new = "en" if choice == "en" else "id"
             updates: list[Any] = [
-                new,
                 gr.update(value=t("app_title", new)),
                 gr.update(value=t("app_intro", new, model=model)),
                 gr.update(label=t("ui_language", new)),
@@ -62,6 +63,6 @@ def build_app(services: Services) -> gr.Blocks:
                 updates.append(gr.update(**texts))
             return updates
 
-        outputs = [language, title, intro, switch, *(c for c, _ in tabs), *(c for c, _ in labels.items)]
+        outputs = [title, intro, switch, *(c for c, _ in tabs), *(c for c, _ in labels.items)]
         switch.change(relabel, [switch], outputs, api_name="set_language")
     return demo  # type: ignore[no-any-return]

@@ -73,7 +73,7 @@ def ask_curriculum(
     yield answer, passages, t("done", language) + " " + t("model_note", language)
 
 
-def build_curriculum_tab(services: Services, language: gr.State, labels: Labelled) -> None:
+def build_curriculum_tab(services: Services, language: gr.Radio, labels: Labelled) -> None:
     """Lay out the tab inside the current ``gr.Blocks`` and wire its events."""
     lang = services.settings.language
     with gr.Row():

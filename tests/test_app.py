@@ -1,0 +1,97 @@
+"""The app shell driven through gradio_client: search, ask (streamed), errors and language switch."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import BagOfWordsEmbeddings
+from gradio_client import Client
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from toolkit.services import Services
+from toolkit.settings import Settings
+from toolkit.ui.app import build_app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def services(settings: Settings, small_corpus: Path) -> Services:
+    container = Services(
+        settings,
+        llm=FakeListChatModel(responses=["Kondensasi adalah pengembunan uap air [1]."]),
+        embeddings=BagOfWordsEmbeddings(),
+    )
+    container.index([small_corpus])
+    return container
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[Client]:
+    demo = build_app(services)
+    port = free_port()
+    demo.queue().launch(prevent_thread_lock=True, server_port=port, quiet=True)
+    try:
+        yield Client(f"http://127.0.0.1:{port}/", verbose=False)
+    finally:
+        demo.close()
+
+
+def test_every_event_has_an_api_name(client: Client) -> None:
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert {"/search_curriculum", "/ask_curriculum", "/set_language"} <= set(endpoints)
+
+
+def test_search_shows_passages_with_citations(client: Client) -> None:
+    passages, status = client.predict(
+        "kondensasi awan", "ipa", "D", "", 3, "id", api_name="/search_curriculum"
+    )
+    assert "siklus-air.md" in passages and "§ Kondensasi" in passages
+    assert "kutipan ditemukan" in status
+
+
+def test_search_with_no_match_says_so(client: Client) -> None:
+    passages, _status = client.predict(
+        "fotosintesis", "matematika", "A", "", 3, "en", api_name="/search_curriculum"
+    )
+    assert "No matching passages" in passages
+
+
+def test_ask_streams_an_answer_with_sources(client: Client) -> None:
+    answer, passages, status = client.predict(
+        "Apa itu kondensasi?", "", "", "", "id", api_name="/ask_curriculum"
+    )
+    assert answer == "Kondensasi adalah pengembunan uap air [1]."
+    assert "siklus-air.md" in passages
+    assert status.startswith("Selesai.")
+
+
+def test_provider_down_is_a_readable_status(settings: Settings, small_corpus: Path) -> None:
+    down = settings.model_copy(
+        update={
+            "provider": "openai-compatible",
+            "base_url": f"http://127.0.0.1:{free_port()}/v1",
+            "model": "x",
+        }
+    )
+    container = Services(down, embeddings=BagOfWordsEmbeddings())
+    container.index([small_corpus])
+    from toolkit.ui.curriculum_tab import ask_curriculum
+
+    *_, (answer, _passages, status) = list(ask_curriculum(container, "Apa itu kondensasi?", "", "", "", "en"))
+    assert "Cannot reach the model server" in status
+    assert "siklus-air.md" not in answer
+
+
+def test_language_switch_relabels(client: Client) -> None:
+    result = client.predict("en", api_name="/set_language")
+    labels = [r.get("label") or r.get("value") for r in result if isinstance(r, dict)]
+    assert "Interface language" in labels
+    assert "Search or ask about the curriculum" in labels
