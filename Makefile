@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup index run test lint unit e2e benchmark clean
+.PHONY: setup test-deps index run test lint unit benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ lint: setup
 	$(BIN)/ruff check toolkit tests benchmarks
 	$(BIN)/mypy
 
-test: setup lint
+# Browser tests use Debian's chromium (never a browser download); installed here when missing.
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium is not installed and this user cannot install it: browser tests will be skipped"
+
+test: setup test-deps lint
 	$(BIN)/python -m pytest
 
 unit: setup

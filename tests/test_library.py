@@ -79,3 +79,16 @@ def test_two_teachers_saving_at_the_same_moment_both_keep_their_work(settings: S
 def test_unusable_database_url_is_explained(tmp_path: Path) -> None:
     with pytest.raises(ToolkitError, match="library could not be opened"):
         Library("sqlite:////nonexistent-folder/x/y/library.db")
+
+
+def test_export_and_import_the_whole_library(library: Library, tmp_path: Path) -> None:
+    library.save("quiz", "Kuis A", {"items": [1, 2]}, owner="ani", subject="ipa")
+    library.save("rubric", "Rubrik B", {"criteria": ["isi"]}, owner="ani")
+    library.save("quiz", "Milik Budi", {}, owner="budi")
+    exported = library.export_all(owner="ani")
+    other = Library(f"sqlite:///{tmp_path / 'other.db'}")
+    assert other.import_all(exported, owner="citra") == 2
+    titles = sorted(m.title for m in other.list(owner="citra"))
+    assert titles == ["Kuis A", "Rubrik B"]
+    with pytest.raises(ToolkitError, match="not an exported library"):
+        other.import_all(b"{not json")

@@ -19,6 +19,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure quality and speed on shared data sets.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+accounts_app = typer.Typer(help="Participant accounts for workshop mode.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
 
 SubjectOption = Annotated[str | None, typer.Option(help="Subject, e.g. ipa, matematika.")]
 FaseOption = Annotated[str | None, typer.Option(help="Fase A-F.")]
@@ -153,21 +155,74 @@ def check() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workshop: Annotated[
+        bool, typer.Option(help="Accounts on: each teacher logs in and sees their own work.")
+    ] = False,
 ) -> None:
     """Start the browser app."""
     from toolkit.services import Services
-    from toolkit.ui.app import build_app
+    from toolkit.ui.app import build_app, launch_options
 
     settings = Settings()
-    updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    updates: dict[str, object] = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    if workshop:
+        updates["workshop"] = True
     settings = settings.model_copy(update=updates)
-    demo = build_app(Services(settings))
+    container = Services(settings)
+    if settings.workshop and not container.accounts().list():
+        fail(
+            ValueError(
+                "Workshop mode needs accounts: create them first with 'kelas accounts create --csv names.csv'."
+            )
+        )
+    demo = build_app(container)
     typer.echo(
         f"AI Classroom Toolkit: http://{settings.host}:{settings.port}  (model: {settings.describe_provider()})"
     )
-    demo.queue(default_concurrency_limit=1).launch(
-        server_name=settings.host, server_port=settings.port, show_error=True
-    )
+    demo.queue(default_concurrency_limit=1).launch(**launch_options(container))
+
+
+@accounts_app.command("create")
+def accounts_create(
+    names: Annotated[list[str] | None, typer.Argument(help="Participants' names.")] = None,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", exists=True, dir_okay=False, help="CSV with a 'nama' column.")
+    ] = None,
+    trainer: Annotated[bool, typer.Option(help="Create trainer accounts (see everyone's work).")] = False,
+    out: Annotated[Path, typer.Option(help="Printable credentials (.docx) or .csv.")] = Path(
+        "akun-peserta.docx"
+    ),
+) -> None:
+    """Create accounts and write printable credentials (passwords are shown only this once)."""
+    from toolkit.accounts import credentials_docx, names_from_csv
+    from toolkit.services import Services
+
+    try:
+        all_names = list(names or []) + (names_from_csv(csv_file.read_bytes()) if csv_file else [])
+        created = (
+            Services(Settings()).accounts().create(all_names, role="trainer" if trainer else "participant")
+        )
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    if out.suffix.lower() == ".csv":
+        lines = [
+            "nama,username,password,role",
+            *(f"{c.display_name},{c.username},{c.password},{c.role}" for c in created),
+        ]
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        out.write_bytes(credentials_docx(created, "AI in the Classroom"))
+    typer.echo(f"{len(created)} accounts created; credentials written to {out}")
+
+
+@accounts_app.command("list")
+def accounts_list() -> None:
+    """List accounts (without passwords)."""
+    from toolkit.services import Services
+
+    for account in Services(Settings()).accounts().list():
+        typer.echo(f"{account.username:<20}{account.role:<12}{account.display_name}")
 
 
 @eval_app.command("retrieval")
@@ -218,9 +273,9 @@ def _register_tool_commands() -> None:
 
 
 TOOL_COMMAND_MODULES: list[str] = [
-    # "toolkit.lessons.cli",  (issue: lesson plans)
-    # "toolkit.quiz.cli",     (issue: quizzes)
-    # "toolkit.feedback.cli", (issue: rubrics and feedback)
+    "toolkit.lessons.cli",
+    "toolkit.quiz.cli",
+    "toolkit.feedback.cli",
 ]
 _register_tool_commands()
 

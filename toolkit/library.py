@@ -34,6 +34,8 @@ from sqlalchemy.exc import OperationalError
 from toolkit.errors import ToolkitError
 from toolkit.settings import Settings
 
+LIBRARY_FORMAT = "kelas-library/1"
+
 metadata = MetaData()
 
 materials = Table(
@@ -244,6 +246,36 @@ class Library:
         """Undo a delete."""
         self._set(material_id, deleted=False)
         return self.get(material_id)
+
+    def export_all(self, owner: str | None = None) -> bytes:
+        """Every (not deleted) material of ``owner`` as one JSON document (UTF-8 bytes)."""
+        records = [m.model_dump(mode="json") for m in self.list(owner=owner, limit=100_000)]
+        payload = {"format": LIBRARY_FORMAT, "materials": records}
+        return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+
+    def import_all(self, data: bytes, owner: str = "") -> int:
+        """Add the materials of an exported library file (new ids); returns how many were added."""
+        try:
+            payload = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ToolkitError(f"This file is not an exported library ({exc.__class__.__name__}).") from exc
+        if not isinstance(payload, dict) or payload.get("format") != LIBRARY_FORMAT:
+            raise ToolkitError("This file is not an exported library of the AI Classroom Toolkit.")
+        added = 0
+        for record in payload.get("materials", []):
+            material = Material.model_validate(record)
+            self.save(
+                material.kind,
+                material.title,
+                material.content,
+                inputs=material.inputs,
+                info=material.info,
+                owner=owner,
+                subject=material.subject,
+                language=material.language,
+            )
+            added += 1
+        return added
 
     def _set(self, material_id: str, **values: Any) -> None:
         with self.engine.begin() as connection:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models.chat_models import BaseChatModel
 
+    from toolkit.accounts import Accounts
     from toolkit.index.ingest import IngestReport
     from toolkit.index.retrieval import HybridRetriever
     from toolkit.index.store import CurriculumStore
@@ -88,6 +89,12 @@ class Services:
 
                 self._library = Library.from_settings(self.settings)
             return self._library
+
+    def accounts(self) -> Accounts:
+        """Workshop accounts, stored in the library database."""
+        from toolkit.accounts import Accounts
+
+        return Accounts(self.library().engine)
 
     def index(self, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
         """Bring the index up to date with ``paths`` (default: the corpora folder)."""

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
     language: Language = "id"
+    workshop: bool = Field(default=False, description="Accounts and per-teacher libraries (shared server).")
+    max_upload_mb: int = Field(default=20, ge=1, le=500)
 
     @property
     def resolved_index_path(self) -> Path:

@@ -26,8 +26,40 @@ def tool_tabs() -> list[tuple[str, TabBuilder]]:
     ``build_<tool>_tab(services, language, labels)`` and registers its texts with
     ``toolkit.ui.i18n.register_texts``.
     """
-    tabs: list[tuple[str, TabBuilder]] = [("tab_curriculum", build_curriculum_tab)]
+    from toolkit.ui.feedback_tab import build_feedback_tab
+    from toolkit.ui.lesson_tab import build_lesson_tab
+
+    tabs: list[tuple[str, TabBuilder]] = [
+        ("tab_curriculum", build_curriculum_tab),
+        ("tab_lesson", build_lesson_tab),
+        ("tab_feedback", build_feedback_tab),
+    ]
     return tabs
+
+
+def shell_tabs() -> list[tuple[str, TabBuilder]]:
+    """Tabs of the shell itself, after the tools: the library of saved work."""
+    from toolkit.ui.library_tab import build_library_tab
+
+    return [("tab_library", build_library_tab)]
+
+
+def launch_options(services: Services) -> dict[str, Any]:
+    """Arguments for ``Blocks.launch``: address, upload limit, and logins in workshop mode."""
+    settings = services.settings
+    options: dict[str, Any] = {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "show_error": True,
+        "max_file_size": f"{settings.max_upload_mb}mb",
+    }
+    if settings.workshop:
+        accounts = services.accounts()
+        options["auth"] = accounts.verify
+        options["auth_message"] = (
+            "Masuk dengan akun dari pelatih / log in with the account from your trainer."
+        )
+    return options
 
 
 def build_app(services: Services) -> gr.Blocks:
@@ -45,7 +77,7 @@ def build_app(services: Services) -> gr.Blocks:
         language = switch  # every event reads the interface language from the switch
         tabs: list[tuple[Any, str]] = []
         with gr.Tabs():
-            for title_key, builder in tool_tabs():
+            for title_key, builder in [*tool_tabs(), *shell_tabs()]:
                 with gr.Tab(t(title_key, lang)) as tab:
                     builder(services, language, labels)
                 tabs.append((tab, title_key))
