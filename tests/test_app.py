@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BagOfWordsEmbeddings
 from gradio_client import Client
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from conftest import BagOfWordsEmbeddings
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.ui.app import build_app

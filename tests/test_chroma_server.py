@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BagOfWordsEmbeddings
 
+from conftest import BagOfWordsEmbeddings
 from toolkit.errors import IndexUnavailableError
 from toolkit.index.ingest import index_paths
 from toolkit.index.retrieval import HybridRetriever

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BagOfWordsEmbeddings, write_doc
 
+from conftest import BagOfWordsEmbeddings, write_doc
 from toolkit.index.ingest import index_paths
 from toolkit.index.lexical import BM25Index, light_stem, tokenize
 from toolkit.index.retrieval import CurriculumRetriever, HybridRetriever, SearchFilters

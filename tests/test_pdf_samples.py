@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from conftest import BagOfWordsEmbeddings
-
 from toolkit.index.ingest import index_file
 from toolkit.index.store import open_store
 from toolkit.settings import Settings

@@ -40,9 +40,14 @@ def tool_tabs() -> list[tuple[str, TabBuilder]]:
 def shell_tabs() -> list[tuple[str, TabBuilder]]:
     """Tabs of the shell itself, after the tools: the library of saved work and the workshop."""
     from toolkit.ui.library_tab import build_library_tab
+    from toolkit.ui.prompt_lab_tab import build_prompt_lab_tab
     from toolkit.ui.workshop_tab import build_workshop_tab
 
-    return [("tab_library", build_library_tab), ("tab_workshop", build_workshop_tab)]
+    return [
+        ("tab_library", build_library_tab),
+        ("tab_prompt_lab", build_prompt_lab_tab),
+        ("tab_workshop", build_workshop_tab),
+    ]
 
 
 def launch_options(services: Services) -> dict[str, Any]:

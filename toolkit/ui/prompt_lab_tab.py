@@ -1,0 +1,157 @@
+"""The "Prompt Lab" tab: see the exact prompt, passages, raw output and checks; edit and compare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from toolkit.ask import AskRequest
+from toolkit.errors import ToolkitError
+from toolkit.llm.factory import build_chat_model
+from toolkit.llm.provider_errors import explain_provider_error
+from toolkit.prompt_lab import LabRun, run_template
+from toolkit.prompts import load_prompt, parse_prompt
+from toolkit.services import Services
+from toolkit.ui.common import Labelled, readable_error, render_hits
+from toolkit.ui.i18n import register_texts, t
+from toolkit.ui.library_tab import owner_for
+
+register_texts(
+    {
+        "tab_prompt_lab": {"id": "Lab Prompt", "en": "Prompt Lab"},
+        "lab_question": {"id": "Pertanyaan", "en": "Question"},
+        "lab_template_a": {"id": "Templat A (asli)", "en": "Template A (original)"},
+        "lab_template_b": {"id": "Templat B (ubahan Anda)", "en": "Template B (your edit)"},
+        "lab_model_b": {"id": "Model untuk B", "en": "Model for B"},
+        "lab_run": {"id": "Jalankan A dan B", "en": "Run A and B"},
+        "lab_save": {"id": "Simpan templat B saya", "en": "Save my template B"},
+        "lab_saved": {
+            "id": "Templat B disimpan di Pustaka Anda (prompts/ tidak diubah).",
+            "en": "Template B saved to your Library (prompts/ is not changed).",
+        },
+        "lab_prompt": {"id": "Prompt yang dikirim", "en": "Prompt sent"},
+        "lab_output": {"id": "Keluaran mentah model", "en": "Raw model output"},
+        "lab_checks": {"id": "Pemeriksaan", "en": "Checks"},
+    }
+)
+
+MODEL_CHOICES = [
+    ("Sama dengan A / same as A", "same"),
+    ("Gemma 3 270M (lokal)", "gemma3-270m"),
+    ("SmolLM2 135M (lokal, English)", "smollm2-135m"),
+]
+
+
+def render_run(run: LabRun, language: str) -> tuple[str, str, str]:
+    """(prompt, raw output with timing, checks and passages as Markdown)."""
+    checks = "\n".join(f"- {'✅' if ok else '❌'} {name}" for name, ok in run.checks.items())
+    return (
+        run.prompt_text,
+        f"{run.raw_output}\n\n({run.seconds:.1f} s)",
+        f"{checks}\n\n{render_hits(run.passages, language, 300)}",
+    )
+
+
+def compare(
+    services: Services, question: str, template_a: str, template_b: str, model_b: str, language: str
+) -> tuple[str, str, str, str, str, str, str]:
+    """Run both templates on the same question; the last value is the status line."""
+    empty = ("",) * 6
+    try:
+        request = AskRequest(question=question, language="en" if language == "en" else "id", k=3)
+    except Exception as exc:
+        return (*empty, readable_error(exc, language))
+    try:
+        llm_a = services.llm()
+        llm_b = (
+            llm_a
+            if model_b in ("", "same")
+            else build_chat_model(
+                services.settings.model_copy(
+                    update={"provider": "local", "local_model": model_b, "local_model_path": None}
+                )
+            )
+        )
+        run_a = run_template(template_a, request, llm=llm_a, retriever=services.retriever())
+        run_b = run_template(template_b, request, llm=llm_b, retriever=services.retriever())
+    except ToolkitError as exc:
+        return (*empty, str(exc))
+    except Exception as exc:
+        return (*empty, str(explain_provider_error(exc, services.settings)))
+    return (*render_run(run_a, language), *render_run(run_b, language), "")
+
+
+def save_template(
+    services: Services, template_b: str, language: str, request: gr.Request | None = None
+) -> str:
+    """Save the participant's edited template to their library."""
+    try:
+        template = parse_prompt(template_b)
+    except ToolkitError as exc:
+        return str(exc)
+    owner = owner_for(services, request) or getattr(request, "username", "") or ""
+    services.library().save(
+        "prompt",
+        f"Prompt: {template.name}",
+        {"template": template_b},
+        owner=owner,
+        info={"base": template.name},
+    )
+    return t("lab_saved", language)
+
+
+def build_prompt_lab_tab(services: Services, language: gr.Radio, labels: Labelled) -> None:
+    """Lay out the tab and wire its events."""
+    lang = services.settings.language
+    original_path = load_prompt("ask_curriculum").path
+    original = original_path.read_text(encoding="utf-8") if original_path else ""
+    question = labels.add(
+        gr.Textbox(label=t("lab_question", lang), value="Apa hasil fotosintesis?"), label="lab_question"
+    )
+    with gr.Row():
+        template_a = labels.add(
+            gr.Code(value=original, label=t("lab_template_a", lang), language="markdown", interactive=False),
+            label="lab_template_a",
+        )
+        template_b = labels.add(
+            gr.Code(value=original, label=t("lab_template_b", lang), language="markdown", interactive=True),
+            label="lab_template_b",
+        )
+    with gr.Row():
+        model_b = labels.add(
+            gr.Dropdown(MODEL_CHOICES, value="same", label=t("lab_model_b", lang)), label="lab_model_b"
+        )
+        run = labels.add(gr.Button(t("lab_run", lang), variant="primary"), value="lab_run")
+        save = labels.add(gr.Button(t("lab_save", lang)), value="lab_save")
+    status = gr.Markdown()
+    outputs: list[Any] = []
+    with gr.Row():
+        for side in ("A", "B"):
+            with gr.Column():
+                gr.Markdown(f"### {side}")
+                outputs.append(
+                    labels.add(
+                        gr.Textbox(label=t("lab_prompt", lang), lines=8, interactive=False),
+                        label="lab_prompt",
+                    )
+                )
+                outputs.append(
+                    labels.add(
+                        gr.Textbox(label=t("lab_output", lang), lines=4, interactive=False),
+                        label="lab_output",
+                    )
+                )
+                outputs.append(gr.Markdown())
+    run.click(
+        lambda q, a, b, m, ui: compare(services, q, a, b, m, ui),
+        [question, template_a, template_b, model_b, language],
+        [*outputs, status],
+        api_name="prompt_lab_compare",
+    )
+    save.click(
+        lambda b, ui, request: save_template(services, b, ui, request),
+        [template_b, language],
+        [status],
+        api_name="prompt_lab_save",
+    )
