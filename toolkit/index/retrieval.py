@@ -121,8 +121,8 @@ class HybridRetriever:
         embeddings: Embeddings,
         *,
         mode: RetrievalMode = "hybrid",
-        dense_weight: float = 0.8,
-        candidates: int = 40,
+        dense_weight: float = 0.85,
+        candidates: int = 20,
     ) -> None:
         self.store = store
         self.embeddings = embeddings
