@@ -95,3 +95,16 @@ def test_language_switch_relabels(client: Client) -> None:
     labels = [r.get("label") or r.get("value") for r in result if isinstance(r, dict)]
     assert "Interface language" in labels
     assert "Search or ask about the curriculum" in labels
+
+
+def test_library_endpoints_through_the_api(services: Services, client: Client) -> None:
+    saved = services.library().save("quiz", "Kuis kondensasi", {"items": []}, subject="ipa")
+    picker, status = client.predict("quiz", "", "", "id", api_name="/library_list")
+    assert picker["value"] == saved.id and status == "1 materi."
+    content, _ = client.predict(saved.id, "en", api_name="/library_open")
+    assert '"Kuis kondensasi"' in content
+    path, status = client.predict("id", api_name="/library_export_all")
+    assert Path(path).read_text(encoding="utf-8").count('"Kuis kondensasi"') == 1
+    result = client.predict(saved.id, "", "en", api_name="/library_delete")
+    assert "Deleted: Kuis kondensasi" in str(result)
+    assert services.library().list() == []

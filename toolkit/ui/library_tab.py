@@ -253,21 +253,16 @@ def build_library_tab(services: Services, language: gr.Radio, labels: Labelled) 
     undo.click(on_undo, [last_deleted, language], [last_deleted, status], api_name="library_undo").then(
         on_list, filters, [picker, status]
     )
-    export_one.click(
-        lambda m, ui, request: export_material(services, m, ui, request),
-        [picker, language],
-        [download, status],
-        api_name="library_export",
-    )
-    export_all.click(
-        lambda ui, request: export_library(services, ui, request),
-        [language],
-        [download, status],
-        api_name="library_export_all",
-    )
-    upload.upload(
-        lambda f, ui, request: import_library(services, f, ui, request),
-        [upload, language],
-        [status],
-        api_name="library_import",
-    )
+
+    def on_export_one(material_id: str | None, ui: str, request: gr.Request) -> tuple[str | None, str]:
+        return export_material(services, material_id, ui, request)
+
+    def on_export_all(ui: str, request: gr.Request) -> tuple[str | None, str]:
+        return export_library(services, ui, request)
+
+    def on_import(path: str | None, ui: str, request: gr.Request) -> str:
+        return import_library(services, path, ui, request)
+
+    export_one.click(on_export_one, [picker, language], [download, status], api_name="library_export")
+    export_all.click(on_export_all, [language], [download, status], api_name="library_export_all")
+    upload.upload(on_import, [upload, language], [status], api_name="library_import")

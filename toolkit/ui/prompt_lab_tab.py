@@ -143,15 +143,17 @@ def build_prompt_lab_tab(services: Services, language: gr.Radio, labels: Labelle
                     )
                 )
                 outputs.append(gr.Markdown())
+
+    def on_compare(q: str, a: str, b: str, m: str, ui: str) -> tuple[str, str, str, str, str, str, str]:
+        return compare(services, q, a, b, m, ui)
+
+    def on_save(b: str, ui: str, request: gr.Request) -> str:
+        return save_template(services, b, ui, request)
+
     run.click(
-        lambda q, a, b, m, ui: compare(services, q, a, b, m, ui),
+        on_compare,
         [question, template_a, template_b, model_b, language],
         [*outputs, status],
         api_name="prompt_lab_compare",
     )
-    save.click(
-        lambda b, ui, request: save_template(services, b, ui, request),
-        [template_b, language],
-        [status],
-        api_name="prompt_lab_save",
-    )
+    save.click(on_save, [template_b, language], [status], api_name="prompt_lab_save")

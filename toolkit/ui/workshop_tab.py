@@ -128,21 +128,15 @@ def build_workshop_tab(services: Services, language: gr.Radio, labels: Labelled)
         table = gr.Dataframe(headers=headers, interactive=False)
         dashboard_status = gr.Markdown()
 
-    show.click(
-        lambda e, ui: show_exercise(pack, e, ui),
-        [exercise, language],
-        [instructions, starting],
-        api_name="workshop_exercise",
-    )
-    send.click(
-        lambda e, n, m, ui, request: submit_exercise(services, pack, e, n, m, ui, request),
-        [exercise, note, material, language],
-        [status],
-        api_name="workshop_submit",
-    )
-    refresh.click(
-        lambda ui, request: dashboard(services, pack, ui, request),
-        [language],
-        [table, dashboard_status],
-        api_name="workshop_dashboard",
-    )
+    def on_show(exercise_id: str | None, ui: str) -> tuple[str, str]:
+        return show_exercise(pack, exercise_id, ui)
+
+    def on_submit(exercise_id: str | None, text: str, material_id: str, ui: str, request: gr.Request) -> str:
+        return submit_exercise(services, pack, exercise_id, text, material_id, ui, request)
+
+    def on_dashboard(ui: str, request: gr.Request) -> tuple[list[list[Any]], str]:
+        return dashboard(services, pack, ui, request)
+
+    show.click(on_show, [exercise, language], [instructions, starting], api_name="workshop_exercise")
+    send.click(on_submit, [exercise, note, material, language], [status], api_name="workshop_submit")
+    refresh.click(on_dashboard, [language], [table, dashboard_status], api_name="workshop_dashboard")
