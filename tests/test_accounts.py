@@ -44,7 +44,7 @@ def test_hash_check_round_trip() -> None:
 
 
 def test_names_from_csv_and_unique_usernames(services: Services) -> None:
-    names = names_from_csv("nama,sekolah\nAni,SMPN 1 Lahat\nAni,SMPN 2 Lahat\nBudi Santoso,SMPN 3\n".encode())
+    names = names_from_csv(b"nama,sekolah\nAni,SMPN 1 Lahat\nAni,SMPN 2 Lahat\nBudi Santoso,SMPN 3\n")
     created = Accounts(services.library().engine).create(names)
     assert [c.username for c in created] == ["ani", "ani2", "budi"]
     with pytest.raises(ToolkitError):
@@ -68,7 +68,7 @@ def test_each_teacher_sees_only_their_own_library_and_trainer_sees_all(services:
     mine = library.save("quiz", "Kuis Ani", {"n": 1}, owner="ani")
     library.save("quiz", "Kuis Budi", {"n": 2}, owner="budi")
     picker, _ = list_materials(services, "", "", "", "id", FakeRequest("ani"))  # type: ignore[arg-type]
-    assert [label for label, _ in picker["choices"]][0].startswith("Kuis Ani") and len(picker["choices"]) == 1
+    assert next(label for label, _ in picker["choices"]).startswith("Kuis Ani") and len(picker["choices"]) == 1
     content, status = open_material(services, mine.id, "en", FakeRequest("budi"))  # type: ignore[arg-type]
     assert content == "" and "another account" in status
     trainer_view, _ = list_materials(services, "", "", "", "id", FakeRequest("pelatih"))  # type: ignore[arg-type]

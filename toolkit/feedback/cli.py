@@ -1,0 +1,159 @@
+"""Command line: ``kelas feedback``, ``kelas eval scoring`` and ``kelas eval essays``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit.errors import ToolkitError
+
+
+def _fail(error: Exception) -> None:
+    typer.secho(str(error), fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=1)
+
+
+def _eval_group(app: typer.Typer) -> typer.Typer:
+    """The ``eval`` sub-command group of the main app (created if missing)."""
+    for group in app.registered_groups:
+        if group.name == "eval" and group.typer_instance is not None:
+            return group.typer_instance
+    eval_app = typer.Typer(help="Measure quality and speed on shared data sets.", no_args_is_help=True)
+    app.add_typer(eval_app, name="eval")
+    return eval_app
+
+
+def feedback(
+    rubric: Annotated[Path, typer.Option(help="Rubric file: .json, .csv, .docx, .txt/.md table.")],
+    work: Annotated[
+        Path, typer.Option(help="One work file (.txt/.md/.pdf/.docx), a CSV (id, jawaban) or a ZIP.")
+    ],
+    out: Annotated[Path, typer.Option(help="Output folder (rerun with the same folder to resume).")],
+    reference: Annotated[
+        Path | None, typer.Option(help="Reference answer file (.txt/.md/.pdf/.docx).")
+    ] = None,
+    strictness: Annotated[str, typer.Option(help="lenient, standard or strict.")] = "standard",
+    language: Annotated[str, typer.Option(help="auto, id or en.")] = "auto",
+    approve: Annotated[bool, typer.Option(help="Approve all results and write the class report.")] = False,
+) -> None:
+    """Draft feedback on student work against a rubric (the teacher reviews and approves)."""
+    from toolkit.feedback.batch import read_work, read_work_file
+    from toolkit.feedback.rubric_io import load_rubric
+    from toolkit.feedback.service import run_feedback, save_feedback, write_outputs
+    from toolkit.services import Services
+    from toolkit.settings import Settings
+
+    if strictness not in {"lenient", "standard", "strict"} or language not in {"auto", "id", "en"}:
+        _fail(ValueError("--strictness must be lenient/standard/strict and --language auto/id/en."))
+    services = Services(Settings())
+    try:
+        loaded = load_rubric(rubric)
+        for gap in loaded.gaps():
+            typer.secho(f"rubric: {gap}", fg=typer.colors.YELLOW, err=True)
+        batch = read_work(work)
+        reference_text = read_work_file(reference).text if reference else ""
+        run = run_feedback(
+            services,
+            loaded,
+            batch.items,
+            reference=reference_text,
+            strictness=strictness,  # type: ignore[arg-type]
+            language=language,  # type: ignore[arg-type]
+            out_dir=out,
+            notes=batch.notes,
+            progress=lambda line: typer.echo(line, err=True),
+        )
+        if approve:
+            for result in run.results:
+                result.approved = True
+        files = write_outputs(run, loaded, out)
+        material = save_feedback(services, loaded, run, strictness)
+    except (ToolkitError, ValueError) as exc:
+        _fail(exc)
+        return
+    for note in batch.notes:
+        typer.secho(note, fg=typer.colors.YELLOW, err=True)
+    if run.resumed:
+        typer.echo(f"{run.resumed} students kept from the earlier run.")
+    for result in run.results:
+        levels = ", ".join(f"{item.criterion}: {item.level_label}" for item in result.criteria)
+        typer.echo(f"{result.student_id}: {result.percent:.0f}/100 ({result.scale_label}) — {levels}")
+    if not approve:
+        typer.echo("Drafts only: review them, then rerun with --approve to write the class report.")
+    typer.echo(f"{len(files)} files in {out}; saved to the Library as {material.id}.")
+
+
+def eval_scoring(
+    questions: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="type-problem,pertanyaan,jawaban CSV.")
+    ],
+    answers: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="type-problem,jawaban,score CSV.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of metrics.")] = False,
+) -> None:
+    """Agreement of short-answer scoring with human scores (QWK, exact, MAE)."""
+    from toolkit.feedback.eval_scoring import evaluate_scoring
+    from toolkit.feedback.service import text_vectors
+    from toolkit.services import Services
+    from toolkit.settings import Settings
+
+    try:
+        metrics = evaluate_scoring(
+            questions,
+            answers,
+            text_vectors(Services(Settings())),
+            progress=lambda line: typer.echo(line, err=True),
+        )
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    for key in ("qwk", "exact", "mae", "seconds_per_answer"):
+        typer.echo(f"{key:<20}{metrics[key]:.4f}")
+    typer.echo(f"{'n':<20}{int(metrics['n'])}")
+    if as_json:
+        line = {key: round(metrics[key], 4) for key in ("qwk", "exact", "mae", "seconds_per_answer")}
+        typer.echo(json.dumps({**line, "n": int(metrics["n"])}))
+
+
+def eval_essays(
+    data: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="ELLIPSE-style CSV (full_text + traits).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of metrics.")] = False,
+) -> None:
+    """Seven-trait essay scoring: per-trait QWK on half steps, MCRMSE, group bias."""
+    from toolkit.feedback.essays import evaluate_essays
+    from toolkit.feedback.service import text_vectors
+    from toolkit.services import Services
+    from toolkit.settings import Settings
+
+    try:
+        metrics = evaluate_essays(
+            data,
+            text_vectors(Services(Settings())),
+            progress=lambda done, total: typer.echo(f"{done}/{total} essays", err=True),
+        )
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    for trait, kappa in metrics["qwk"].items():  # type: ignore[attr-defined]
+        typer.echo(f"{trait:<14}QWK {kappa:.4f}  RMSE {metrics['rmse'][trait]:.4f}")  # type: ignore[index]
+    typer.echo(f"MCRMSE {metrics['mcrmse']}  mean QWK {metrics['qwk_mean']}  n {metrics['n']}")
+    typer.echo(f"seconds per essay {metrics['seconds_per_essay']}")
+    for group, bias in metrics["group_bias"].items():  # type: ignore[attr-defined]
+        typer.echo(f"bias {group}: {bias:+.3f}")
+    if as_json:
+        keys = ("mcrmse", "qwk_mean", "qwk", "n", "seconds_per_essay", "group_bias")
+        typer.echo(json.dumps({key: metrics[key] for key in keys}))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``feedback`` to the app and ``scoring``/``essays`` to its ``eval`` group."""
+    app.command("feedback")(feedback)
+    group = _eval_group(app)
+    group.command("scoring")(eval_scoring)
+    group.command("essays")(eval_essays)

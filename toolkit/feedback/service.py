@@ -1,0 +1,130 @@
+"""The feedback tool as the app and the command line use it: run, write outputs, save to the Library."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from toolkit.feedback.batch import append_progress, load_progress
+from toolkit.feedback.calibration import Strictness
+from toolkit.feedback.core import StudentFeedback, WorkItem, give_feedback
+from toolkit.feedback.reports import write_class_csv, write_class_xlsx, write_student_docx
+from toolkit.feedback.rubric import Rubric
+from toolkit.feedback.vectors import TextVectors, VectorCache
+
+if TYPE_CHECKING:
+    from toolkit.library import Material
+    from toolkit.services import Services
+
+PIPELINE_VERSION = "feedback-1"
+
+
+def text_vectors(services: Services) -> TextVectors:
+    """Vectors from the configured embeddings, cached under ``<data_dir>/cache``."""
+    from toolkit.embeddings import embedding_model_name
+
+    cache = VectorCache(services.settings.data_dir / "cache" / "feedback-vectors.sqlite")
+    return TextVectors(services.embeddings(), embedding_model_name(services.settings), cache)
+
+
+@dataclass
+class FeedbackRun:
+    """What a feedback run produced."""
+
+    results: list[StudentFeedback]
+    notes: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    resumed: int = 0
+
+
+def run_feedback(
+    services: Services,
+    rubric: Rubric,
+    works: list[WorkItem],
+    reference: str = "",
+    exemplars: list[str] | None = None,
+    strictness: Strictness = "standard",
+    language: Literal["auto", "id", "en"] = "auto",
+    out_dir: Path | None = None,
+    notes: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> FeedbackRun:
+    """Feedback for all works; with ``out_dir`` finished students are kept and a rerun resumes."""
+    finished = load_progress(out_dir) if out_dir is not None else {}
+    wanted = {work.student_id for work in works}
+    kept = [finished[student] for student in wanted & finished.keys()]
+
+    def save(result: StudentFeedback) -> None:
+        if out_dir is not None:
+            append_progress(out_dir, result)
+        if progress is not None:
+            progress(f"{result.student_id}: {result.percent:.0f}/100")
+
+    fresh = give_feedback(
+        rubric,
+        works,
+        text_vectors(services),
+        reference=reference,
+        exemplars=exemplars,
+        strictness=strictness,
+        language=language,
+        on_result=save,
+        skip=set(finished),
+    )
+    order = {work.student_id: number for number, work in enumerate(works)}
+    results = sorted(kept + fresh, key=lambda result: order.get(result.student_id, 0))
+    return FeedbackRun(results=results, notes=list(notes or []), resumed=len(kept))
+
+
+def write_outputs(run: FeedbackRun, rubric: Rubric, out_dir: Path) -> list[Path]:
+    """Per-student DOCX sheets always; the class report (XLSX + CSV) for approved results."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    sheets = out_dir / "lembar"
+    sheets.mkdir(exist_ok=True)
+    for result in run.results:
+        safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in result.student_id)[:80] or "siswa"
+        files.append(write_student_docx(result, rubric, sheets / f"{safe}.docx"))
+    if any(result.approved for result in run.results):
+        files.append(write_class_csv(run.results, rubric, out_dir / "laporan-kelas.csv"))
+        files.append(write_class_xlsx(run.results, rubric, out_dir / "laporan-kelas.xlsx"))
+    (out_dir / "hasil.json").write_text(
+        "[\n" + ",\n".join(result.model_dump_json() for result in run.results) + "\n]\n", encoding="utf-8"
+    )
+    files.append(out_dir / "hasil.json")
+    run.files = files
+    return files
+
+
+def save_rubric(services: Services, rubric: Rubric, inputs: dict[str, object] | None = None) -> Material:
+    """Store a rubric in the Library (kind ``rubric``)."""
+    return services.library().save(
+        "rubric",
+        rubric.title,
+        rubric.model_dump(),
+        inputs=inputs or {},
+        info={"generator": "toolkit.feedback.rubric", "sources": rubric.sources, "gaps": rubric.gaps()},
+        language=rubric.language,
+    )
+
+
+def save_feedback(services: Services, rubric: Rubric, run: FeedbackRun, strictness: str) -> Material:
+    """Store a feedback run in the Library (kind ``feedback``)."""
+    from toolkit.embeddings import embedding_model_name
+
+    return services.library().save(
+        "feedback",
+        f"Umpan balik: {rubric.title}",
+        {"rubric": rubric.model_dump(), "results": [result.model_dump() for result in run.results]},
+        inputs={"students": [result.student_id for result in run.results], "strictness": strictness},
+        info={
+            "pipeline": PIPELINE_VERSION,
+            "embeddings": embedding_model_name(services.settings),
+            "calibration": "toolkit/feedback/calibration/short_answer_{batch,single}.json",
+            "notes": run.notes,
+            "approved": sum(result.approved for result in run.results),
+        },
+        language=rubric.language,
+    )

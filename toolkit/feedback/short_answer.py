@@ -1,0 +1,86 @@
+"""Calibrated scoring of short answers against a reference answer (the app's scoring pipeline).
+
+``score_answers`` computes the measurable signals (``signals.question_signals``) for all answers to
+one question and maps them to levels with the shipped calibration: the *batch* calibration uses
+the class's other answers (consensus and rank signals) when at least ``BATCH_MINIMUM`` answers are
+scored together; a single answer uses the *single* calibration, which needs only the reference.
+Empty answers get the lowest level with a note. Human scores are never an input.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from toolkit.feedback.calibration import CALIBRATION_DIR, OrdinalCalibration, Strictness
+from toolkit.feedback.signals import SIGNAL_NAMES, content_words, question_signals
+from toolkit.feedback.vectors import TextVectors
+
+BATCH_MINIMUM = 10
+EMPTY_NOTE = "Jawaban kosong: diberi tingkat terendah. / Empty answer: scored at the lowest level."
+SHORT_ANSWER_FILES = {"batch": "short_answer_batch.json", "single": "short_answer_single.json"}
+
+
+@dataclass
+class ScoredAnswer:
+    """One answer's level on ``min_level..max_level`` with its signals and a confidence."""
+
+    level: int
+    continuous: float
+    confidence: float
+    signals: dict[str, float]
+    note: str = ""
+
+
+@functools.cache
+def load_calibration(name: str) -> OrdinalCalibration:
+    """A shipped calibration by file name (``short_answer_batch.json`` ...)."""
+    return OrdinalCalibration.load(CALIBRATION_DIR / name)
+
+
+def select_columns(matrix: np.ndarray, calibration: OrdinalCalibration) -> np.ndarray:
+    """The signal columns the calibration was fitted on, in its order."""
+    return matrix[:, [SIGNAL_NAMES.index(name) for name in calibration.features]]
+
+
+def score_answers(
+    vectors: TextVectors,
+    question: str,
+    reference: str,
+    answers: list[str],
+    strictness: Strictness = "standard",
+    calibration: OrdinalCalibration | None = None,
+    max_level: int | None = None,
+) -> list[ScoredAnswer]:
+    """Score every answer to one question; levels are rescaled to ``0..max_level`` if given."""
+    if not answers:
+        return []
+    kind = "batch" if len(answers) >= BATCH_MINIMUM else "single"
+    model = calibration or load_calibration(SHORT_ANSWER_FILES[kind])
+    filled = [index for index, answer in enumerate(answers) if content_words(answer)]
+    results: list[ScoredAnswer] = [
+        ScoredAnswer(level=0, continuous=float(model.min_level), confidence=1.0, signals={}, note=EMPTY_NOTE)
+        for _ in answers
+    ]
+    if filled:
+        matrix = question_signals(vectors, question, reference, [answers[i] for i in filled])
+        selected = select_columns(matrix, model)
+        levels = model.levels(selected, strictness)
+        continuous = model.continuous(selected)
+        confidence = model.confidence(selected)
+        for row, index in enumerate(filled):
+            results[index] = ScoredAnswer(
+                level=int(levels[row]),
+                continuous=float(continuous[row]),
+                confidence=round(float(confidence[row]), 2),
+                signals={name: round(float(matrix[row, k]), 4) for k, name in enumerate(SIGNAL_NAMES)},
+            )
+    for result in results:
+        result.level = max(result.level, model.min_level)
+        if max_level is not None and model.max_level != max_level:
+            result.level = round(
+                (result.level - model.min_level) * max_level / (model.max_level - model.min_level)
+            )
+    return results
