@@ -120,7 +120,7 @@ def recompute_total(feedback: StudentFeedback, rubric: Rubric) -> StudentFeedbac
     low = min(level.points for level in rubric.levels)
     feedback.total_points = round(mean_points, 2)
     feedback.max_points = rubric.max_points
-    feedback.percent = round(100 * (mean_points - low) / max(rubric.max_points - low, 1e-9), 1)
+    feedback.percent = round(100 * (mean_points - low) / max(rubric.max_points - low, 1e-9), 1) + 0.0  # no "-0"
     nearest = min(rubric.levels, key=lambda level: abs(level.points - mean_points))
     feedback.scale_label = nearest.label
     return feedback
