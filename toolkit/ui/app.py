@@ -28,10 +28,12 @@ def tool_tabs() -> list[tuple[str, TabBuilder]]:
     """
     from toolkit.ui.feedback_tab import build_feedback_tab
     from toolkit.ui.lesson_tab import build_lesson_tab
+    from toolkit.ui.quiz_tab import build_quiz_tab
 
     tabs: list[tuple[str, TabBuilder]] = [
         ("tab_curriculum", build_curriculum_tab),
         ("tab_lesson", build_lesson_tab),
+        ("tab_quiz", build_quiz_tab),
         ("tab_feedback", build_feedback_tab),
     ]
     return tabs
