@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,13 @@ from toolkit.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class BagOfWordsEmbeddings(Embeddings):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,16 +9,10 @@ import pytest
 from gradio_client import Client
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from conftest import BagOfWordsEmbeddings
+from conftest import BagOfWordsEmbeddings, free_port
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.ui.app import build_app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

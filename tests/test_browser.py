@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import free_port
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.ui.app import build_app, launch_options
@@ -28,12 +28,6 @@ FLAGS = [
     "--disable-quic",
 ]
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

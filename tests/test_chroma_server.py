@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,18 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BagOfWordsEmbeddings
+from conftest import BagOfWordsEmbeddings, free_port
 from toolkit.errors import IndexUnavailableError
 from toolkit.index.ingest import index_paths
 from toolkit.index.retrieval import HybridRetriever
 from toolkit.index.store import open_store
 from toolkit.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

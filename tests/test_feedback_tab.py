@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
 from gradio_client import Client
 
-from conftest import BagOfWordsEmbeddings
+from conftest import BagOfWordsEmbeddings, free_port
 from toolkit.feedback.rubric import RubricRequest, generate_rubric
 from toolkit.services import Services
 from toolkit.settings import Settings
@@ -23,12 +22,6 @@ EVENTS = {
     "/override_feedback",
     "/approve_feedback",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

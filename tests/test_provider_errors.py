@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -11,16 +10,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from langchain_core.messages import HumanMessage
 
+from conftest import free_port
 from toolkit.errors import ProviderError
 from toolkit.llm.factory import build_chat_model
 from toolkit.llm.provider_errors import call_provider
 from toolkit.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ErrorServer(BaseHTTPRequestHandler):

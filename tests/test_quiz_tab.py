@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,19 +9,13 @@ import pytest
 from gradio_client import Client, handle_file
 from quiz_fakes import PHOTOSYNTHESIS
 
-from conftest import BagOfWordsEmbeddings
+from conftest import BagOfWordsEmbeddings, free_port
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.ui.app import build_app, tool_tabs
 from toolkit.ui.quiz_tab import make_quiz
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
