@@ -116,3 +116,27 @@ def test_wrong_password_is_refused(browser: object, app_url: tuple[str, str]) ->
     page.get_by_role("button", name="Login").click()
     page.get_by_text("Incorrect Credentials", exact=False).wait_for(timeout=15_000)
     page.close()
+
+
+def test_make_a_quiz_and_download_an_export(
+    browser: object, app_url: tuple[str, str], tmp_path: Path
+) -> None:
+    url, credentials = app_url
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    login(page, url, credentials)
+    page.get_by_role("tab", name="Kuis").click()
+    page.get_by_label("Topik atau tujuan pembelajaran").fill("siklus air")
+    page.get_by_role("button", name="Buat kuis").click()
+    page.get_by_text("Disimpan di pustaka.").wait_for(timeout=600_000)
+    page.get_by_role("button", name="Ekspor", exact=True).click()
+    page.get_by_text("Ekspor selesai.").wait_for(timeout=60_000)
+    link = page.locator("a[download]").first
+    link.wait_for(timeout=30_000)
+    with page.expect_download() as download_info:
+        link.click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(str(saved))
+    assert saved.stat().st_size > 0
+    page.screenshot(path=str(REPO / "docs" / "screenshots" / "kuis.png"), full_page=True)
+    context.close()

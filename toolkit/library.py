@@ -177,8 +177,9 @@ class Library:
         }
         with self.engine.begin() as connection:
             if material_id is not None:
+                kept = {k: v for k, v in values.items() if k != "owner"}  # an update never changes the owner
                 result = connection.execute(
-                    update(materials).where(materials.c.id == material_id).values(**values)
+                    update(materials).where(materials.c.id == material_id).values(**kept)
                 )
                 if result.rowcount:
                     return self.get(material_id)

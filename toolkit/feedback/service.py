@@ -98,7 +98,9 @@ def write_outputs(run: FeedbackRun, rubric: Rubric, out_dir: Path) -> list[Path]
     return files
 
 
-def save_rubric(services: Services, rubric: Rubric, inputs: dict[str, object] | None = None) -> Material:
+def save_rubric(
+    services: Services, rubric: Rubric, inputs: dict[str, object] | None = None, owner: str = ""
+) -> Material:
     """Store a rubric in the Library (kind ``rubric``)."""
     return services.library().save(
         "rubric",
@@ -107,10 +109,13 @@ def save_rubric(services: Services, rubric: Rubric, inputs: dict[str, object] | 
         inputs=inputs or {},
         info={"generator": "toolkit.feedback.rubric", "sources": rubric.sources, "gaps": rubric.gaps()},
         language=rubric.language,
+        owner=owner,
     )
 
 
-def save_feedback(services: Services, rubric: Rubric, run: FeedbackRun, strictness: str) -> Material:
+def save_feedback(
+    services: Services, rubric: Rubric, run: FeedbackRun, strictness: str, owner: str = ""
+) -> Material:
     """Store a feedback run in the Library (kind ``feedback``)."""
     from toolkit.embeddings import embedding_model_name
 
@@ -127,4 +132,5 @@ def save_feedback(services: Services, rubric: Rubric, run: FeedbackRun, strictne
             "approved": sum(result.approved for result in run.results),
         },
         language=rubric.language,
+        owner=owner,
     )

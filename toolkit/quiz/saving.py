@@ -30,7 +30,12 @@ def quiz_info(quiz: Quiz) -> dict[str, Any]:
 
 
 def save_quiz(
-    library: Library, quiz: Quiz, request: QuizRequest | None = None, *, material_id: str | None = None
+    library: Library,
+    quiz: Quiz,
+    request: QuizRequest | None = None,
+    *,
+    material_id: str | None = None,
+    owner: str = "",
 ) -> Material:
     """Save (or, with ``material_id``, update) the quiz in the library."""
     return library.save(
@@ -42,6 +47,7 @@ def save_quiz(
         subject=quiz.subject or "",
         language=quiz.language,
         material_id=material_id,
+        owner=owner,
     )
 
 
