@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import tempfile
@@ -239,6 +240,7 @@ def run(limit: int | None, out: Path, data_dir: Path | None = None) -> dict[str,
             "first_section_s": first_section_s,
             "first_model_section_s": first_model_section_s,
             "total_s": round(total_s, 1),
+            "load_average_1min": round(os.getloadavg()[0], 2),
             "error": error,
         }
         if last is not None:
@@ -272,7 +274,8 @@ def run(limit: int | None, out: Path, data_dir: Path | None = None) -> dict[str,
     done = [r for r in rows if r.get("status") == "complete"]
     summary = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, no GPU, shared with other jobs",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, no GPU",
+        "load_average_1min_median": round(statistics.median(r["load_average_1min"] for r in rows), 2) if rows else None,
         "model": settings.describe_provider(),
         "requests": len(rows),
         "complete": len(done),

@@ -1,5 +1,6 @@
 """The real app in headless Chromium (Debian's package) driven by Playwright: log in, search, ask,
-switch language, find saved work in the library; screenshots for the README."""
+switch language; write a lesson plan, a quiz and feedback with the embedded stack, download the files,
+reload and find each in the library; a phone-size screen; screenshots for the README."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
 from conftest import free_port
+from toolkit.lessons.formats import FORMATS
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.ui.app import build_app, launch_options
@@ -56,7 +61,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, embedded_model_path: Path)
         port=free_port(),
     )
     services = Services(settings)
-    services.index([REPO / "corpora" / "ipa" / "siklus-air.md", REPO / "corpora" / "ipa" / "fotosintesis.md"])
+    services.index(
+        [
+            REPO / "corpora" / "ipa" / "siklus-air.md",
+            REPO / "corpora" / "ipa" / "fotosintesis.md",
+            REPO / "corpora" / "cp" / "cp-ipa-fase-d.md",
+        ]
+    )
     [teacher] = services.accounts().create(["Guru Uji"])
     services.library().save("quiz", "Kuis siklus air", {"items": []}, owner=teacher.username, subject="ipa")
     demo = build_app(services)
@@ -74,6 +85,38 @@ def login(page: object, url: str, credentials: str) -> None:
     page.get_by_label("password").fill(password)  # type: ignore[attr-defined]
     page.get_by_role("button", name="Login").click()  # type: ignore[attr-defined]
     page.get_by_text("Perangkat AI untuk Kelas").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+
+
+def find_in_library(page: Any, search: str) -> str:
+    """Reload the page, look the title up in the Pustaka tab, and return the picker's label."""
+    page.reload()
+    page.get_by_role("tab", name="Pustaka").click()
+    page.get_by_label("Cari judul").fill(search)
+    page.get_by_role("button", name="Tampilkan").click()
+    page.get_by_text("1 materi.").wait_for(timeout=30_000)
+    return str(page.get_by_label("Materi tersimpan").input_value())
+
+
+def download(page: Any, suffix: str, folder: Path) -> Path:
+    """Click the first download link whose file name ends with ``suffix``; the saved file."""
+    links = page.locator("a[download]")
+    links.first.wait_for(timeout=60_000)
+    for number in range(links.count()):
+        link = links.nth(number)
+        name = (link.get_attribute("download") or "") + " " + link.inner_text()
+        if suffix in name:
+            with page.expect_download() as info:
+                link.click()
+            saved: Path = folder / info.value.suggested_filename
+            info.value.save_as(str(saved))
+            return saved
+    raise AssertionError(f"no download link for {suffix}")
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick ``option`` in the Gradio dropdown labelled ``label``."""
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option).click()
 
 
 def test_search_ask_language_and_library_in_the_browser(
@@ -100,6 +143,7 @@ def test_search_ask_language_and_library_in_the_browser(
 
     page.reload()
     page.get_by_role("tab", name="Pustaka").click()
+    page.get_by_label("Cari judul").fill("Kuis siklus air")
     page.get_by_role("button", name="Tampilkan").click()
     page.get_by_text("1 materi.").wait_for(timeout=30_000)
     page.screenshot(path=str(screenshots / "pustaka.png"), full_page=True)
@@ -126,17 +170,87 @@ def test_make_a_quiz_and_download_an_export(
     page = context.new_page()
     login(page, url, credentials)
     page.get_by_role("tab", name="Kuis").click()
-    page.get_by_label("Topik atau tujuan pembelajaran").fill("siklus air")
+    page.get_by_label("Topik atau tujuan pembelajaran").fill("kondensasi")
     page.get_by_role("button", name="Buat kuis").click()
     page.get_by_text("Disimpan di pustaka.").wait_for(timeout=600_000)
     page.get_by_role("button", name="Ekspor", exact=True).click()
     page.get_by_text("Ekspor selesai.").wait_for(timeout=60_000)
-    link = page.locator("a[download]").first
-    link.wait_for(timeout=30_000)
-    with page.expect_download() as download_info:
-        link.click()
-    saved = tmp_path / download_info.value.suggested_filename
-    download_info.value.save_as(str(saved))
-    assert saved.stat().st_size > 0
+    saved = download(page, ".gift", tmp_path)
+    assert "::" in saved.read_text(encoding="utf-8")  # GIFT questions
     page.screenshot(path=str(REPO / "docs" / "screenshots" / "kuis.png"), full_page=True)
+    assert "kondensasi" in find_in_library(page, "kondensasi")
+    context.close()
+
+
+def test_write_a_lesson_plan_download_it_and_find_it_in_the_library(
+    browser: object, app_url: tuple[str, str], tmp_path: Path
+) -> None:
+    url, credentials = app_url
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    login(page, url, credentials)
+    page.get_by_role("tab", name="Rencana Pembelajaran").click()
+    choose(page, "Format", "RPP Ringkas / Short Lesson Plan (RPP Ringkas)")
+    page.get_by_label("Topik", exact=True).fill("fotosintesis")
+    page.get_by_label("Jumlah JP").fill("1")
+    page.get_by_role("button", name="Buat rencana").click()
+    page.get_by_text("Selesai dan tersimpan di Pustaka.").wait_for(timeout=900_000)
+    assert page.get_by_text("✅").count() > 0  # check results are shown
+    document = Document(str(download(page, ".docx", tmp_path)))
+    headings = {
+        p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")
+    }
+    assert {spec.title("id") for spec in FORMATS["rpp"]} <= headings
+    page.screenshot(path=str(REPO / "docs" / "screenshots" / "rencana.png"), full_page=True)
+    assert "fotosintesis" in find_in_library(page, "fotosintesis").lower()
+    context.close()
+
+
+def test_feedback_on_student_work_download_the_report_and_find_it_in_the_library(
+    browser: object, app_url: tuple[str, str], tmp_path: Path
+) -> None:
+    url, credentials = app_url
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    login(page, url, credentials)
+    page.get_by_role("tab", name="Umpan Balik").click()
+    page.get_by_label("Tujuan pembelajaran / tugas / soal").fill("Menjelaskan siklus air")
+    page.get_by_label("Jawaban acuan (opsional)").fill(
+        "Air laut menguap karena panas matahari, uap air mengembun menjadi awan, lalu turun sebagai hujan."
+    )
+    page.get_by_role("button", name="Buat rubrik").click()
+    page.get_by_text("baru berkembang", exact=False).first.wait_for(timeout=120_000)
+    page.get_by_label("Jawaban siswa").fill("Air menguap kena panas matahari lalu jadi awan dan turun hujan.")
+    page.get_by_role("button", name="Beri umpan balik").click()
+    page.get_by_text("Selesai: 1 siswa.").wait_for(timeout=300_000)
+    page.get_by_role("button", name="Setujui semua & buat laporan").click()
+    page.get_by_text("Disetujui: 1 siswa.").wait_for(timeout=120_000)
+    report = load_workbook(download(page, ".xlsx", tmp_path))
+    assert report.worksheets[0].max_row >= 2  # a header and the student
+    page.screenshot(path=str(REPO / "docs" / "screenshots" / "umpan-balik.png"), full_page=True)
+    assert "Umpan balik" in find_in_library(page, "Umpan balik")
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(390, 844, "ponsel"), (1366, 768, "")])
+def test_fits_a_phone_and_a_chromebook_screen(
+    browser: object, app_url: tuple[str, str], width: int, height: int, name: str
+) -> None:
+    url, credentials = app_url
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page = context.new_page()
+    login(page, url, credentials)
+    for tab in ("Kurikulum", "Rencana Pembelajaran", "Kuis", "Umpan Balik"):
+        target = page.get_by_role("tab", name=tab)
+        if target.is_visible():
+            target.click()
+        else:  # on a narrow screen Gradio folds the tabs that do not fit into a menu
+            page.locator(".overflow-menu button").first.click()
+            page.locator(".overflow-dropdown button", has_text=tab).first.click()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{tab}: the page is {overflow}px wider than a {width}px screen"
+    title = page.get_by_role("heading", name="Perangkat AI untuk Kelas").bounding_box()
+    assert title is not None and title["width"] >= min(300, width - 80)  # not squeezed into a column
+    if name:
+        page.screenshot(path=str(REPO / "docs" / "screenshots" / f"{name}.png"), full_page=False)
     context.close()

@@ -179,7 +179,12 @@ def serve(
     typer.echo(
         f"AI Classroom Toolkit: http://{settings.host}:{settings.port}  (model: {settings.describe_provider()})"
     )
-    demo.queue(default_concurrency_limit=1).launch(**launch_options(container))
+    demo.queue(default_concurrency_limit=1).launch(prevent_thread_lock=True, **launch_options(container))
+    if settings.workshop:
+        from toolkit.ui.sessions import expire_logins
+
+        expire_logins(demo, settings.session_hours)
+    demo.block_thread()
 
 
 @accounts_app.command("create")

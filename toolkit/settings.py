@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     language: Language = "id"
     workshop: bool = Field(default=False, description="Accounts and per-teacher libraries (shared server).")
     max_upload_mb: int = Field(default=20, ge=1, le=500)
+    session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30, description="Workshop mode: a login lasts this long, then asks again."
+    )
 
     @property
     def resolved_index_path(self) -> Path:

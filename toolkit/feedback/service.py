@@ -114,9 +114,14 @@ def save_rubric(
 
 
 def save_feedback(
-    services: Services, rubric: Rubric, run: FeedbackRun, strictness: str, owner: str = ""
+    services: Services,
+    rubric: Rubric,
+    run: FeedbackRun,
+    strictness: str,
+    owner: str = "",
+    material_id: str | None = None,
 ) -> Material:
-    """Store a feedback run in the Library (kind ``feedback``)."""
+    """Store a feedback run in the Library (kind ``feedback``); with ``material_id`` update that one."""
     from toolkit.embeddings import embedding_model_name
 
     return services.library().save(
@@ -133,4 +138,5 @@ def save_feedback(
         },
         language=rubric.language,
         owner=owner,
+        material_id=material_id,
     )

@@ -77,7 +77,9 @@ def build_app(services: Services) -> gr.Blocks:
     model = services.settings.describe_provider()
     with gr.Blocks(title="AI Classroom Toolkit", analytics_enabled=False) as demo:
         with gr.Row():
-            title = gr.Markdown(t("app_title", lang))
+            # the title's column wraps above the switch on a phone instead of being squeezed
+            with gr.Column(scale=3, min_width=320):
+                title = gr.Markdown(t("app_title", lang))
             switch = gr.Radio(
                 LANGUAGE_CHOICES, value=lang, label=t("ui_language", lang), scale=0, min_width=260
             )

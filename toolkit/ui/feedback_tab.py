@@ -27,6 +27,7 @@ from toolkit.feedback.service import FeedbackRun, run_feedback, save_feedback, s
 from toolkit.services import Services
 from toolkit.ui.common import Labelled, readable_error
 from toolkit.ui.i18n import register_texts, t
+from toolkit.ui.library_tab import owner_for
 
 register_texts(
     {
@@ -63,6 +64,11 @@ register_texts(
         "fb_done": {
             "id": "Selesai: {n} siswa. Periksa, ubah bila perlu, lalu setujui.",
             "en": "Done: {n} students. Review, override if needed, then approve.",
+        },
+        "fb_approved": {
+            "id": "Disetujui: {n} siswa. Laporan kelas dan lembar umpan balik siap diunduh; tersimpan di Pustaka.",
+            "en": "Approved: {n} students. The class report and feedback sheets are ready to download; "
+            "saved in the Library.",
         },
     }
 )
@@ -117,6 +123,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
     """Lay out the tab inside the current ``gr.Blocks`` and wire its events."""
     lang = services.settings.language
     results_state = gr.State([])
+    saved_state = gr.State("")  # library id of the feedback run on screen, updated on approval
     with gr.Row():
         goal = labels.add(gr.Textbox(label=t("fb_goal", lang), lines=2, scale=3), label="fb_goal")
         reference = labels.add(
@@ -162,9 +169,9 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
     approve_button = labels.add(gr.Button(t("fb_approve", lang)), value="fb_approve")
     files = labels.add(gr.File(label=t("fb_files", lang), file_count="multiple"), label="fb_files")
 
-    def on_generate(g: str, ref: str, lab: str, n: float, ui: str) -> tuple[Any, str]:
+    def on_generate(g: str, ref: str, lab: str, n: float, ui: str, request: gr.Request) -> tuple[Any, str]:
         try:
-            request = RubricRequest(
+            rubric_request = RubricRequest(
                 goal=g,
                 reference=ref or "",
                 language="en" if ui == "en" else "id",
@@ -175,17 +182,19 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 retriever = services.retriever()
             except Exception:
                 retriever = None
-            rubric = generate_rubric(request, retriever)  # type: ignore[arg-type]
-            save_rubric(services, rubric, inputs=request.model_dump())
+            rubric = generate_rubric(rubric_request, retriever)  # type: ignore[arg-type]
+            save_rubric(
+                services, rubric, inputs=rubric_request.model_dump(), owner=owner_for(services, request) or ""
+            )
         except Exception as exc:
             return gr.update(), readable_error(exc, ui)
         headers, rows = rubric_table(rubric)
         return gr.update(value=rows, headers=headers), "; ".join(rubric.sources)
 
-    def on_import(upload: Any, pasted: str, ui: str) -> tuple[Any, str]:
+    def on_import(upload: Any, pasted: str, ui: str, request: gr.Request) -> tuple[Any, str]:
         try:
             rubric = load_rubric(Path(upload)) if upload else rubric_from_text(pasted or "")
-            save_rubric(services, rubric)
+            save_rubric(services, rubric, owner=owner_for(services, request) or "")
         except Exception as exc:
             return gr.update(), readable_error(exc, ui)
         headers, rows = rubric_table(rubric)
@@ -204,12 +213,19 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         return [str(p) for p in paths], " ".join(rubric.gaps())
 
     def on_score(
-        table: Any, ref: str, text: str, upload: Any, strict: str, ui: str
-    ) -> tuple[list[dict[str, Any]], str, str]:
+        table: Any,
+        ref: str,
+        text: str,
+        upload: Any,
+        strict: str,
+        ui: str,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[list[dict[str, Any]], str, str, str]:
         try:
             rubric = rubric_from_table(table)
         except Exception:
-            return [], "", t("fb_no_rubric", ui)
+            return [], "", "", t("fb_no_rubric", ui)
         try:
             if upload:
                 batch = read_work(Path(upload))
@@ -217,13 +233,28 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
             elif (text or "").strip():
                 items, notes = [WorkItem(student_id="siswa-1", text=text)], []
             else:
-                return [], "", t("fb_no_work", ui)
-            run = run_feedback(services, rubric, items, reference=ref or "", strictness=strict, notes=notes)  # type: ignore[arg-type]
-            save_feedback(services, rubric, run, strict)
+                return [], "", "", t("fb_no_work", ui)
+            done = [0]
+
+            def step(what: str) -> None:
+                done[0] += 1
+                progress((done[0], len(items)), desc=what)
+
+            progress((0, len(items)), desc=t("fb_score", ui))
+            run = run_feedback(
+                services,
+                rubric,
+                items,
+                reference=ref or "",
+                strictness=strict,  # type: ignore[arg-type]
+                notes=notes,
+                progress=step,
+            )
+            saved = save_feedback(services, rubric, run, strict, owner=owner_for(services, request) or "")
         except Exception as exc:
-            return [], "", readable_error(exc, ui)
+            return [], "", "", readable_error(exc, ui)
         message = " ".join([t("fb_done", ui, n=len(run.results)), *notes])
-        return [r.model_dump() for r in run.results], render_results(run.results), message
+        return [r.model_dump() for r in run.results], saved.id, render_results(run.results), message
 
     def on_override(
         table: Any, state: list[dict[str, Any]], sid: str, crit: str, level: float, why: str, ui: str
@@ -240,8 +271,8 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         return [r.model_dump() for r in results], render_results(results), ""
 
     def on_approve(
-        table: Any, state: list[dict[str, Any]], strict: str, ui: str
-    ) -> tuple[list[dict[str, Any]], str, list[str], str]:
+        table: Any, state: list[dict[str, Any]], saved_id: str, strict: str, ui: str, request: gr.Request
+    ) -> tuple[list[dict[str, Any]], str, str, list[str], str]:
         try:
             rubric = rubric_from_table(table)
             results = [StudentFeedback.model_validate(item) for item in state]
@@ -249,10 +280,23 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 result.approved = True
             run = FeedbackRun(results=results)
             paths = write_outputs(run, rubric, Path(tempfile.mkdtemp(prefix="umpan-balik-")))
-            save_feedback(services, rubric, run, strict)
+            saved = save_feedback(
+                services,
+                rubric,
+                run,
+                strict,
+                owner=owner_for(services, request) or "",
+                material_id=saved_id or None,
+            )
         except Exception as exc:
-            return state, gr.update(), [], readable_error(exc, ui)  # type: ignore[return-value]
-        return [r.model_dump() for r in results], render_results(results), [str(p) for p in paths], ""
+            return state, saved_id, gr.update(), [], readable_error(exc, ui)  # type: ignore[return-value]
+        return (
+            [r.model_dump() for r in results],
+            saved.id,
+            render_results(results),
+            [str(p) for p in paths],
+            t("fb_approved", ui, n=len(results)),
+        )
 
     generate_button.click(
         on_generate,
@@ -265,7 +309,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
     score_button.click(
         on_score,
         [editor, reference, work, work_file, strictness, language],
-        [results_state, output, status],
+        [results_state, saved_state, output, status],
         api_name="give_feedback",
     )
     override_button.click(
@@ -276,7 +320,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
     )
     approve_button.click(
         on_approve,
-        [editor, results_state, strictness, language],
-        [results_state, output, files, status],
+        [editor, results_state, saved_state, strictness, language],
+        [results_state, saved_state, output, files, status],
         api_name="approve_feedback",
     )

@@ -25,6 +25,7 @@ from toolkit.ui.common import (
     subject_choices,
 )
 from toolkit.ui.i18n import register_texts, t
+from toolkit.ui.library_tab import owner_for
 
 register_texts(
     {
@@ -124,8 +125,9 @@ def make_quiz(
     values: dict[str, Any],
     language: str,
     progress: Any = None,
+    owner: str = "",
 ) -> tuple[dict[str, Any] | None, str, str]:
-    """(quiz as dict, library id, status) for the form values."""
+    """(quiz as dict, library id, status) for the form values, saved under ``owner``."""
     counts = {kind: int(values.get(f"count_{kind}") or 0) for kind in QUESTION_TYPES}
     source_file = values.get("source_file")
     try:
@@ -155,7 +157,7 @@ def make_quiz(
             model_name=services.settings.describe_provider(),
             progress=(lambda done, total, what: progress((done, total), desc=what)) if progress else None,
         )
-        material = save_quiz(services.library(), quiz, request)
+        material = save_quiz(services.library(), quiz, request, owner=owner)
     except Exception as exc:
         return None, "", readable_error(exc, language)
     by_origin = {o: sum(1 for i in quiz.items if i.origin == o) for o in ("model", "fallback")}
@@ -359,10 +361,53 @@ def build_quiz_tab(services: Services, language: gr.Radio, labels: Labelled) -> 
         *(f"count_{kind}" for kind in QUESTION_TYPES),
     ]
 
-    def on_generate(*args: Any, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        ui = str(args[-1])
-        values = dict(zip(names, args[:-1], strict=True))
-        state, material_id, message = make_quiz(services, values, ui, progress)
+    # one named parameter per form field: Gradio passes the login (gr.Request) only to named parameters
+    def on_generate(
+        tp: str,
+        ob: str,
+        su: str,
+        fa: str,
+        ke: str,
+        la: str,
+        st: str,
+        sf: str | None,
+        di: str,
+        bl: list[str],
+        um: bool,
+        n_mc: float,
+        n_mr: float,
+        n_tf: float,
+        n_short: float,
+        n_match: float,
+        n_order: float,
+        n_essay: float,
+        ui: str,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
+        fields = [
+            tp,
+            ob,
+            su,
+            fa,
+            ke,
+            la,
+            st,
+            sf,
+            di,
+            bl,
+            um,
+            n_mc,
+            n_mr,
+            n_tf,
+            n_short,
+            n_match,
+            n_order,
+            n_essay,
+        ]
+        values = dict(zip(names, fields, strict=True))
+        owner = owner_for(services, request) or ""
+        state, material_id, message = make_quiz(services, values, ui, progress, owner=owner)
         quiz = _load(state)
         return state, material_id, quiz_table(quiz, ui), quiz_notes(quiz), message
 
