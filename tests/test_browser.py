@@ -16,9 +16,11 @@ from openpyxl import load_workbook
 
 from conftest import free_port
 from toolkit.lessons.formats import FORMATS
+from toolkit.lessons.models import FORMAT_NAMES
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.ui.app import build_app, launch_options
+from toolkit.ui.lesson_tab import FORMAT_CHOICES
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -33,6 +35,7 @@ FLAGS = [
     "--disable-quic",
 ]
 pytestmark = pytest.mark.e2e
+STATUS = "#lesson-status [data-testid='markdown']"  # the text itself, not Gradio's progress overlay
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +81,16 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, embedded_model_path: Path)
         demo.close()
 
 
+@pytest.fixture
+def page(browser: Any, app_url: tuple[str, str]) -> Iterator[Any]:
+    """A Chromebook-size page (1366 x 768), logged in as the test teacher, that accepts downloads."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    page = context.new_page()
+    login(page, *app_url)
+    yield page
+    context.close()
+
+
 def login(page: object, url: str, credentials: str) -> None:
     username, password = credentials.split(":")
     page.goto(url)  # type: ignore[attr-defined]
@@ -119,13 +132,7 @@ def choose(page: Any, label: str, option: str) -> None:
     page.get_by_role("option", name=option).click()
 
 
-def test_search_ask_language_and_library_in_the_browser(
-    browser: object, app_url: tuple[str, str], tmp_path: Path
-) -> None:
-    url, credentials = app_url
-    context = browser.new_context(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
-    page = context.new_page()
-    login(page, url, credentials)
+def test_search_ask_language_and_library_in_the_browser(page: Any) -> None:
     page.get_by_label("Cari atau tanya tentang kurikulum").fill("kondensasi awan")
     page.get_by_role("button", name="Cari", exact=True).click()
     page.get_by_text("siklus-air.md").first.wait_for(timeout=30_000)
@@ -147,7 +154,6 @@ def test_search_ask_language_and_library_in_the_browser(
     page.get_by_role("button", name="Tampilkan").click()
     page.get_by_text("1 materi.").wait_for(timeout=30_000)
     page.screenshot(path=str(screenshots / "pustaka.png"), full_page=True)
-    context.close()
 
 
 def test_wrong_password_is_refused(browser: object, app_url: tuple[str, str]) -> None:
@@ -162,13 +168,7 @@ def test_wrong_password_is_refused(browser: object, app_url: tuple[str, str]) ->
     page.close()
 
 
-def test_make_a_quiz_and_download_an_export(
-    browser: object, app_url: tuple[str, str], tmp_path: Path
-) -> None:
-    url, credentials = app_url
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)  # type: ignore[attr-defined]
-    page = context.new_page()
-    login(page, url, credentials)
+def test_make_a_quiz_and_download_an_export(page: Any, tmp_path: Path) -> None:
     page.get_by_role("tab", name="Kuis").click()
     page.get_by_label("Topik atau tujuan pembelajaran").fill("kondensasi")
     page.get_by_role("button", name="Buat kuis").click()
@@ -179,40 +179,52 @@ def test_make_a_quiz_and_download_an_export(
     assert "::" in saved.read_text(encoding="utf-8")  # GIFT questions
     page.screenshot(path=str(REPO / "docs" / "screenshots" / "kuis.png"), full_page=True)
     assert "kondensasi" in find_in_library(page, "kondensasi")
-    context.close()
 
 
+@pytest.mark.parametrize(
+    ("fmt", "plan_language", "topic"),
+    [
+        ("rpp", "id", "fotosintesis"),
+        ("lesson-plan", "en", "fotosintesis"),
+        ("mendalam", "id", "fotosintesis"),
+        ("modul-ajar", "id", "fotosintesis"),
+    ],
+)
 def test_write_a_lesson_plan_download_it_and_find_it_in_the_library(
-    browser: object, app_url: tuple[str, str], tmp_path: Path
+    page: Any, tmp_path: Path, fmt: str, plan_language: str, topic: str
 ) -> None:
-    url, credentials = app_url
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)  # type: ignore[attr-defined]
-    page = context.new_page()
-    login(page, url, credentials)
     page.get_by_role("tab", name="Rencana Pembelajaran").click()
-    choose(page, "Format", "RPP Ringkas / Short Lesson Plan (RPP Ringkas)")
-    page.get_by_label("Topik", exact=True).fill("fotosintesis")
+    choose(page, "Format", dict((key, label) for label, key in FORMAT_CHOICES)[fmt])
+    if plan_language == "en":
+        plan_language_block = page.locator(".block", has_text="Bahasa rencana").last
+        plan_language_block.get_by_text("English", exact=True).click()  # not the interface's switch
+    page.get_by_label("Topik", exact=True).fill(topic)
     page.get_by_label("Jumlah JP").fill("1")
     page.get_by_role("button", name="Buat rencana").click()
-    page.get_by_text("Selesai dan tersimpan di Pustaka.").wait_for(timeout=900_000)
+    # progress messages end with "…"; anything else is the outcome (done, stopped, or refused)
+    page.wait_for_function(
+        "(selector) => { const t = document.querySelector(selector)?.innerText.trim() || '';"
+        " return t !== '' && !t.endsWith('…'); }",
+        arg=STATUS,
+        timeout=900_000,
+    )
+    outcome = page.locator(STATUS).inner_text()
+    assert "Selesai dan tersimpan di Pustaka." in outcome, outcome
     assert page.get_by_text("✅").count() > 0  # check results are shown
     document = Document(str(download(page, ".docx", tmp_path)))
     headings = {
         p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")
     }
-    assert {spec.title("id") for spec in FORMATS["rpp"]} <= headings
-    page.screenshot(path=str(REPO / "docs" / "screenshots" / "rencana.png"), full_page=True)
-    assert "fotosintesis" in find_in_library(page, "fotosintesis").lower()
-    context.close()
+    assert {spec.title(plan_language) for spec in FORMATS[fmt]} <= headings
+    if fmt == "rpp":
+        page.screenshot(path=str(REPO / "docs" / "screenshots" / "rencana.png"), full_page=True)
+    name = FORMAT_NAMES[fmt][plan_language]
+    assert find_in_library(page, name + ":").startswith(name)
 
 
 def test_feedback_on_student_work_download_the_report_and_find_it_in_the_library(
-    browser: object, app_url: tuple[str, str], tmp_path: Path
+    page: Any, tmp_path: Path
 ) -> None:
-    url, credentials = app_url
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)  # type: ignore[attr-defined]
-    page = context.new_page()
-    login(page, url, credentials)
     page.get_by_role("tab", name="Umpan Balik").click()
     page.get_by_label("Tujuan pembelajaran / tugas / soal").fill("Menjelaskan siklus air")
     page.get_by_label("Jawaban acuan (opsional)").fill(
@@ -229,17 +241,13 @@ def test_feedback_on_student_work_download_the_report_and_find_it_in_the_library
     assert report.worksheets[0].max_row >= 2  # a header and the student
     page.screenshot(path=str(REPO / "docs" / "screenshots" / "umpan-balik.png"), full_page=True)
     assert "Umpan balik" in find_in_library(page, "Umpan balik")
-    context.close()
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(390, 844, "ponsel"), (1366, 768, "")])
-def test_fits_a_phone_and_a_chromebook_screen(
-    browser: object, app_url: tuple[str, str], width: int, height: int, name: str
-) -> None:
-    url, credentials = app_url
-    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
-    page = context.new_page()
-    login(page, url, credentials)
+def test_fits_a_phone_and_a_chromebook_screen(page: Any, width: int, height: int, name: str) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    page.reload()
+    page.get_by_text("Perangkat AI untuk Kelas").wait_for(timeout=30_000)
     for tab in ("Kurikulum", "Rencana Pembelajaran", "Kuis", "Umpan Balik"):
         target = page.get_by_role("tab", name=tab)
         if target.is_visible():
@@ -253,4 +261,3 @@ def test_fits_a_phone_and_a_chromebook_screen(
     assert title is not None and title["width"] >= min(300, width - 80)  # not squeezed into a column
     if name:
         page.screenshot(path=str(REPO / "docs" / "screenshots" / f"{name}.png"), full_page=False)
-    context.close()

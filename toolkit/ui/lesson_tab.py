@@ -373,7 +373,7 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
             label="ls_document",
         )
     generate_button = labels.add(gr.Button(t("ls_generate", lang), variant="primary"), value="ls_generate")
-    status = gr.Markdown("")
+    status = gr.Markdown("", elem_id="lesson-status")
     with gr.Row():
         with gr.Column(scale=3):
             plan_view = gr.Markdown(label=t("ls_plan", lang))

@@ -10,6 +10,8 @@ from typing import Any
 import gradio as gr
 
 from toolkit.library import Material
+from toolkit.material_export import export_material as write_material
+from toolkit.material_export import formats_for
 from toolkit.services import Services
 from toolkit.ui.common import Labelled, readable_error, subject_choices
 from toolkit.ui.i18n import register_texts, t
@@ -27,7 +29,12 @@ register_texts(
         "library_duplicate": {"id": "Gandakan", "en": "Duplicate"},
         "library_delete": {"id": "Hapus", "en": "Delete"},
         "library_undo": {"id": "Batalkan hapus", "en": "Undo delete"},
-        "library_export_one": {"id": "Unduh JSON", "en": "Download JSON"},
+        "library_export_one": {"id": "Unduh dalam format ini", "en": "Download in this format"},
+        "library_export_format": {"id": "Format unduhan", "en": "Download format"},
+        "library_exported": {
+            "id": "Siap diunduh ({n} berkas): {title}.",
+            "en": "Ready to download ({n} files): {title}.",
+        },
         "library_export_all": {"id": "Ekspor seluruh pustaka", "en": "Export the whole library"},
         "library_import": {"id": "Impor pustaka (file .json)", "en": "Import a library (.json file)"},
         "library_file": {"id": "File", "en": "File"},
@@ -150,20 +157,36 @@ def _write_download(name: str, data: bytes) -> str:
     return str(path)
 
 
-def export_material(
-    services: Services, material_id: str | None, language: str, request: gr.Request | None = None
-) -> tuple[str | None, str]:
-    """(path of a JSON download, status)."""
+def export_formats(
+    services: Services, material_id: str | None, request: gr.Request | None = None
+) -> tuple[list[str], str]:
+    """(formats the chosen material can be downloaded in, the first of them)."""
     if not material_id:
-        return None, t("library_choose", language)
+        return ["json"], "json"
+    try:
+        formats = list(formats_for(_allowed(services, material_id, request).kind))
+    except Exception:
+        return ["json"], "json"
+    return formats, formats[0]
+
+
+def export_material(
+    services: Services,
+    material_id: str | None,
+    fmt: str,
+    language: str,
+    request: gr.Request | None = None,
+) -> tuple[list[str], str]:
+    """(paths of the material written again as ``fmt``, status)."""
+    if not material_id:
+        return [], t("library_choose", language)
     try:
         material = _allowed(services, material_id, request)
+        folder = Path(tempfile.mkdtemp(prefix="kelas-download-"))
+        paths = write_material(material, fmt or "json", folder)
     except Exception as exc:
-        return None, readable_error(exc, language)
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in material.title)[:60] or "materi"
-    return _write_download(
-        f"{safe}.json", material.model_dump_json(indent=2).encode("utf-8")
-    ), material_label(material)
+        return [], readable_error(exc, language)
+    return [str(path) for path in paths], t("library_exported", language, n=len(paths), title=material.title)
 
 
 def export_library(
@@ -216,9 +239,17 @@ def build_library_tab(services: Services, language: gr.Radio, labels: Labelled) 
         undo = labels.add(gr.Button(t("library_undo", lang)), value="library_undo")
     content = gr.Code(language="json", interactive=False)
     with gr.Row():
+        export_format = labels.add(
+            gr.Dropdown(["json"], value="json", label=t("library_export_format", lang)),
+            label="library_export_format",
+        )
         export_one = labels.add(gr.Button(t("library_export_one", lang)), value="library_export_one")
         export_all = labels.add(gr.Button(t("library_export_all", lang)), value="library_export_all")
         download = labels.add(gr.File(label=t("library_file", lang)), label="library_file")
+    exported = labels.add(
+        gr.File(label=t("library_export_one", lang), file_count="multiple", interactive=False),
+        label="library_export_one",
+    )
     upload = labels.add(
         gr.File(label=t("library_import", lang), file_types=[".json"], type="filepath"),
         label="library_import",
@@ -254,8 +285,14 @@ def build_library_tab(services: Services, language: gr.Radio, labels: Labelled) 
         on_list, filters, [picker, status]
     )
 
-    def on_export_one(material_id: str | None, ui: str, request: gr.Request) -> tuple[str | None, str]:
-        return export_material(services, material_id, ui, request)
+    def on_pick(material_id: str | None, request: gr.Request) -> Any:
+        formats, first = export_formats(services, material_id, request)
+        return gr.update(choices=formats, value=first)
+
+    def on_export_one(
+        material_id: str | None, fmt: str, ui: str, request: gr.Request
+    ) -> tuple[list[str], str]:
+        return export_material(services, material_id, fmt, ui, request)
 
     def on_export_all(ui: str, request: gr.Request) -> tuple[str | None, str]:
         return export_library(services, ui, request)
@@ -263,6 +300,9 @@ def build_library_tab(services: Services, language: gr.Radio, labels: Labelled) 
     def on_import(path: str | None, ui: str, request: gr.Request) -> str:
         return import_library(services, path, ui, request)
 
-    export_one.click(on_export_one, [picker, language], [download, status], api_name="library_export")
+    picker.change(on_pick, [picker], [export_format], api_name="library_formats")
+    export_one.click(
+        on_export_one, [picker, export_format, language], [exported, status], api_name="library_export"
+    )
     export_all.click(on_export_all, [language], [download, status], api_name="library_export_all")
     upload.upload(on_import, [upload, language], [status], api_name="library_import")
