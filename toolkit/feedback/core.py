@@ -18,12 +18,13 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from toolkit.feedback.calibration import Strictness
+from toolkit.feedback.model_signal import LogProbScorer
 from toolkit.feedback.privacy import MaskedText, mask_personal_data
 from toolkit.feedback.rubric import Rubric, RubricCriterion
 from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_instructions
 from toolkit.feedback.short_answer import EMPTY_NOTE, score_answers
 from toolkit.feedback.signals import content_words, key_points
-from toolkit.feedback.vectors import TextVectors
+from toolkit.feedback.vectors import TextVectors, VectorCache
 
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 MAX_SENTENCES = 200
@@ -120,7 +121,9 @@ def recompute_total(feedback: StudentFeedback, rubric: Rubric) -> StudentFeedbac
     low = min(level.points for level in rubric.levels)
     feedback.total_points = round(mean_points, 2)
     feedback.max_points = rubric.max_points
-    feedback.percent = round(100 * (mean_points - low) / max(rubric.max_points - low, 1e-9), 1) + 0.0  # no "-0"
+    feedback.percent = (
+        round(100 * (mean_points - low) / max(rubric.max_points - low, 1e-9), 1) + 0.0
+    )  # no "-0"
     nearest = min(rubric.levels, key=lambda level: abs(level.points - mean_points))
     feedback.scale_label = nearest.label
     return feedback
@@ -171,11 +174,15 @@ def give_feedback(
     language: Literal["auto", "id", "en"] = "auto",
     on_result: Callable[[StudentFeedback], None] | None = None,
     skip: set[str] | None = None,
+    scorer: LogProbScorer | None = None,
+    model_cache: VectorCache | None = None,
 ) -> list[StudentFeedback]:
     """Feedback for every work (scored together, so a class batch uses the batch calibration).
 
     ``on_result`` is called after each finished student (used to save progress); students in
     ``skip`` are scored with the batch but not returned (they were finished in an earlier run).
+    ``scorer`` is the embedded language model's log-probability scorer (``model_signal``), used
+    when a calibration for it ships; it only ever sees the masked, cleaned text.
     """
     rubric = rubric.filled()
     all_names = [work.name for work in works if work.name]
@@ -189,7 +196,15 @@ def give_feedback(
         targets = [target] if criterion.key_points or not references else references
         best: list[tuple[int, float]] = [(0, 0.0)] * len(works)
         for target_text in targets:
-            scored = score_answers(vectors, f"{rubric.task} {criterion.name}", target_text, texts, strictness)
+            scored = score_answers(
+                vectors,
+                f"{rubric.task} {criterion.name}",
+                target_text,
+                texts,
+                strictness,
+                scorer=scorer,
+                model_cache=model_cache,
+            )
             best = [
                 max(previous, (result.level, result.confidence))
                 for previous, result in zip(best, scored, strict=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import TYPE_CHECKING, Literal
 from toolkit.feedback.batch import append_progress, load_progress
 from toolkit.feedback.calibration import Strictness
 from toolkit.feedback.core import StudentFeedback, WorkItem, give_feedback
+from toolkit.feedback.model_signal import LlamaLogProbs, LogProbScorer, local_scorer
 from toolkit.feedback.reports import write_class_csv, write_class_xlsx, write_student_docx
 from toolkit.feedback.rubric import Rubric
+from toolkit.feedback.short_answer import calibrated_models
 from toolkit.feedback.vectors import TextVectors, VectorCache
 
 if TYPE_CHECKING:
@@ -29,6 +32,41 @@ def text_vectors(services: Services) -> TextVectors:
     return TextVectors(services.embeddings(), embedding_model_name(services.settings), cache)
 
 
+_SCORERS: dict[tuple[str, int], LlamaLogProbs] = {}
+_SCORERS_LOCK = threading.Lock()
+
+
+def model_scorer(services: Services) -> LogProbScorer | None:
+    """The embedded model's log-probability scorer, when it can take part in scoring.
+
+    Only with the local provider, when the model's GGUF file is already on disk (nothing is
+    assembled or downloaded for scoring) and a calibration fitted with that file's signals ships
+    (``short_answer.calibrated_models``). Otherwise ``None``: scores then come from the embedding
+    and lexical signals alone. One scorer per file is shared by the process.
+    """
+    from toolkit.llm.model_files import GEMMA_FILE_NAME
+
+    settings = services.settings
+    if settings.provider != "local":
+        return None
+    path = settings.local_model_path or settings.model_cache_dir / GEMMA_FILE_NAME
+    if not path.is_file() or path.stem not in calibrated_models():
+        return None
+    key = (str(path.resolve()), settings.n_threads)
+    with _SCORERS_LOCK:
+        if key not in _SCORERS:
+            scorer = local_scorer(path, n_threads=settings.n_threads)
+            if scorer is None:
+                return None
+            _SCORERS[key] = scorer
+        return _SCORERS[key]
+
+
+def model_cache(services: Services) -> VectorCache:
+    """Cache of the model's log-probability values under ``<data_dir>/cache``."""
+    return VectorCache(services.settings.data_dir / "cache" / "feedback-llm.sqlite")
+
+
 @dataclass
 class FeedbackRun:
     """What a feedback run produced."""
@@ -37,6 +75,8 @@ class FeedbackRun:
     notes: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     resumed: int = 0
+    model_signals: bool = False
+    """Whether the embedded language model's signals took part in the scores."""
 
 
 def run_feedback(
@@ -50,8 +90,13 @@ def run_feedback(
     out_dir: Path | None = None,
     notes: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    use_model: bool = True,
 ) -> FeedbackRun:
-    """Feedback for all works; with ``out_dir`` finished students are kept and a rerun resumes."""
+    """Feedback for all works; with ``out_dir`` finished students are kept and a rerun resumes.
+
+    ``use_model`` lets the embedded language model's signals take part when ``model_scorer``
+    offers them (local provider, model file on disk, calibration shipped).
+    """
     finished = load_progress(out_dir) if out_dir is not None else {}
     wanted = {work.student_id for work in works}
     kept = [finished[student] for student in wanted & finished.keys()]
@@ -62,6 +107,7 @@ def run_feedback(
         if progress is not None:
             progress(f"{result.student_id}: {result.percent:.0f}/100")
 
+    scorer = model_scorer(services) if use_model else None
     fresh = give_feedback(
         rubric,
         works,
@@ -72,10 +118,14 @@ def run_feedback(
         language=language,
         on_result=save,
         skip=set(finished),
+        scorer=scorer,
+        model_cache=model_cache(services) if scorer is not None else None,
     )
     order = {work.student_id: number for number, work in enumerate(works)}
     results = sorted(kept + fresh, key=lambda result: order.get(result.student_id, 0))
-    return FeedbackRun(results=results, notes=list(notes or []), resumed=len(kept))
+    return FeedbackRun(
+        results=results, notes=list(notes or []), resumed=len(kept), model_signals=scorer is not None
+    )
 
 
 def write_outputs(run: FeedbackRun, rubric: Rubric, out_dir: Path) -> list[Path]:
@@ -132,7 +182,9 @@ def save_feedback(
         info={
             "pipeline": PIPELINE_VERSION,
             "embeddings": embedding_model_name(services.settings),
-            "calibration": "toolkit/feedback/calibration/short_answer_{batch,single}.json",
+            "calibration": "toolkit/feedback/calibration/short_answer_{batch,single}"
+            + ("_llm.json" if run.model_signals else ".json"),
+            "model_signals": run.model_signals,
             "notes": run.notes,
             "approved": sum(result.approved for result in run.results),
         },

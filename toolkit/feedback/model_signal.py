@@ -1,0 +1,283 @@
+"""The embedded language model's judgement of a short answer, as measurable log-probabilities.
+
+A 270M base model cannot be asked "is this answer right?", but it can say how *expected* a text
+is. Two pointwise-mutual-information signals use that without any instruction following:
+
+* ``llm_pmi_answer``: mean per-token log P(answer | question + reference answer) minus mean
+  log P(answer | question). Positive when seeing the reference makes the student's words more
+  likely, i.e. the answer says what the reference says.
+* ``llm_pmi_reference``: mean log P(reference | question + student answer) minus mean
+  log P(reference | question). Positive when the student's answer makes the reference predictable,
+  i.e. the answer contains what the reference needs.
+
+Plus the raw conditional log-probability of the answer and, for a class batch, both PMI values as
+z-scores within the question. Log-probabilities come from a ``LogProbScorer`` (``LlamaLogProbs``
+runs the GGUF file with llama.cpp; tests use a tiny fake). Raw sums are cached in SQLite
+(``vectors.VectorCache``), so re-running an evaluation or a class costs nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from toolkit.feedback.vectors import VectorCache
+
+MODEL_SIGNAL_NAMES: tuple[str, ...] = (
+    "llm_pmi_answer",
+    "llm_pmi_reference",
+    "llm_logprob_answer",
+    "llm_z_pmi_answer",
+    "llm_z_pmi_reference",
+)
+TEMPLATE_VERSION = "pmi-1"
+MAX_WORDS = 100
+"""Question, reference and answer are each cut to this many words before scoring."""
+QUESTION_LABEL = "Pertanyaan:"
+REFERENCE_LABEL = "\nJawaban yang benar:"
+ANSWER_LABEL = "\nJawaban siswa:"
+
+
+class LogProbScorer(Protocol):
+    """A causal language model that gives the log-probability of each token of a continuation."""
+
+    name: str
+    """Identifies the model file; part of every cache key and checked against the calibration."""
+
+    def segment_logprobs(self, context: str, segments: Sequence[str]) -> list[np.ndarray]:
+        """Per-token log-probabilities of each segment, the segments following ``context`` in order."""
+        ...
+
+
+def _words(text: str, limit: int = MAX_WORDS) -> str:
+    return " ".join(text.split()[:limit])
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else 0.0
+
+
+def _zscore(values: np.ndarray) -> np.ndarray:
+    spread = values.std()
+    return np.asarray((values - values.mean()) / spread) if spread > 1e-9 else np.zeros(len(values))
+
+
+def question_context(question: str) -> str:
+    """The prompt prefix shared by every answer to ``question``."""
+    return f"{QUESTION_LABEL} {_words(question)}"
+
+
+def raw_answer_scores(scorer: LogProbScorer, question: str, reference: str, answer: str) -> np.ndarray:
+    """[sum log P(A|Q,R), sum log P(A|Q), tokens of A, sum log P(R|Q,A), tokens of R] for one answer.
+
+    Two forward passes: ``Q, A, R`` (gives A given Q and R given Q and A) and ``Q, R, A``.
+    """
+    prefix = question_context(question)
+    answer_text, reference_text = " " + _words(answer), " " + _words(reference)
+    given_question = scorer.segment_logprobs(
+        prefix + ANSWER_LABEL, [answer_text, REFERENCE_LABEL, reference_text]
+    )
+    given_reference = scorer.segment_logprobs(
+        prefix + REFERENCE_LABEL + reference_text + ANSWER_LABEL, [answer_text]
+    )
+    return np.asarray(
+        [
+            given_reference[0].sum(),
+            given_question[0].sum(),
+            len(given_question[0]),
+            given_question[2].sum(),
+            len(given_question[2]),
+        ],
+        dtype=np.float64,
+    )
+
+
+def reference_baseline(scorer: LogProbScorer, question: str, reference: str) -> float:
+    """Mean log P(reference | question), the base of ``llm_pmi_reference``."""
+    values = scorer.segment_logprobs(question_context(question) + REFERENCE_LABEL, [" " + _words(reference)])
+    return _mean(values[0])
+
+
+def _lookup(cache: VectorCache | None, key: str) -> np.ndarray | None:
+    stored = cache.get(key) if cache is not None else None
+    return None if stored is None else stored.astype(np.float64)
+
+
+def model_signals(
+    scorer: LogProbScorer,
+    question: str,
+    reference: str,
+    answers: Sequence[str],
+    cache: VectorCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """Signal matrix (len(answers) x len(MODEL_SIGNAL_NAMES)) for all answers to one question.
+
+    The caller passes answers already cleaned of instruction-like sentences (as ``signals`` does).
+    """
+    tag = f"{scorer.name}\x00{TEMPLATE_VERSION}\x00{question}\x00{reference}"
+    base_key = VectorCache.key(tag, "llm-reference", "")
+    fresh: list[tuple[str, np.ndarray]] = []
+    base = _lookup(cache, base_key)
+    if base is None:
+        base = np.asarray([reference_baseline(scorer, question, reference)])
+        fresh.append((base_key, base))
+    raw = np.zeros((len(answers), 5))
+    for row, answer in enumerate(answers):
+        key = VectorCache.key(tag, "llm-answer", " ".join(answer.split()))
+        stored = _lookup(cache, key)
+        if stored is None:
+            stored = raw_answer_scores(scorer, question, reference, answer)
+            fresh.append((key, stored))
+        raw[row] = stored
+        if cache is not None and len(fresh) >= 32:
+            cache.put_many(fresh)
+            fresh = []
+        if progress is not None:
+            progress(row + 1, len(answers))
+    if cache is not None and fresh:
+        cache.put_many(fresh)
+    answer_tokens = np.maximum(raw[:, 2], 1.0)
+    lp_answer_given_reference = raw[:, 0] / answer_tokens
+    lp_answer_given_question = raw[:, 1] / answer_tokens
+    lp_reference_given_answer = raw[:, 3] / np.maximum(raw[:, 4], 1.0)
+    pmi_answer = lp_answer_given_reference - lp_answer_given_question
+    pmi_reference = lp_reference_given_answer - float(base[0])
+    return np.column_stack(
+        [pmi_answer, pmi_reference, lp_answer_given_reference, _zscore(pmi_answer), _zscore(pmi_reference)]
+    )
+
+
+def log_softmax_rows(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """log softmax(logits[i])[targets[i]] for every row (float64 result)."""
+    rows = np.asarray(logits, dtype=np.float32)
+    top = rows.max(axis=1, keepdims=True)
+    norm = np.log(np.exp(rows - top).sum(axis=1)).astype(np.float64) + top[:, 0]
+    picked = rows[np.arange(len(targets)), targets].astype(np.float64)
+    return np.asarray(picked - norm)
+
+
+class LlamaLogProbs:
+    """Token log-probabilities from a GGUF file with llama.cpp (``logits_all``), CPU only.
+
+    The model is loaded on first use. Consecutive calls that share a prompt prefix (all answers to
+    one question) evaluate only the new tokens: the KV cache and logits of the prefix are kept.
+    """
+
+    def __init__(self, model_path: Path, n_threads: int = 2, n_ctx: int = 512) -> None:
+        """Score with ``model_path``; ``n_ctx`` tokens at most per call (longer input is cut)."""
+        self.model_path = model_path
+        self.name = model_path.stem
+        self.n_threads = n_threads
+        self.n_ctx = n_ctx
+        self._llama: Any = None
+        self._lock = threading.Lock()
+
+    def _model(self) -> Any:
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            from toolkit.errors import ProviderError
+
+            try:
+                self._llama = Llama(
+                    model_path=str(self.model_path),
+                    n_ctx=self.n_ctx,
+                    n_batch=self.n_ctx,
+                    n_threads=self.n_threads,
+                    logits_all=True,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ProviderError(
+                    f"{self.model_path.name} could not be loaded for scoring ({exc})."
+                ) from exc
+        return self._llama
+
+    def segment_logprobs(self, context: str, segments: Sequence[str]) -> list[np.ndarray]:
+        """Per-token log-probabilities of each segment after ``context`` (segments cut to fit ``n_ctx``)."""
+        with self._lock:
+            llama = self._model()
+            tokens = llama.tokenize(context.encode("utf-8"), add_bos=True)[: self.n_ctx // 2]
+            bounds: list[tuple[int, int]] = []
+            for segment in segments:
+                piece = llama.tokenize(segment.encode("utf-8"), add_bos=False)[: self.n_ctx - len(tokens)]
+                bounds.append((len(tokens), len(tokens) + len(piece)))
+                tokens = tokens + piece
+            current = llama.input_ids[: llama.n_tokens].tolist()
+            shared = 0
+            for old, new in zip(current, tokens, strict=False):
+                if old != new:
+                    break
+                shared += 1
+            shared = min(shared, len(tokens) - 1)
+            llama.n_tokens = shared
+            llama.eval(tokens[shared:])
+            start = bounds[0][0] if bounds else len(tokens)
+            targets = np.asarray(tokens[start:], dtype=np.int64)
+            values = log_softmax_rows(llama.scores[start - 1 : len(tokens) - 1], targets)
+            return [values[begin - start : end - start] for begin, end in bounds]
+
+
+def local_scorer(model_path: Path | None, n_threads: int = 2, n_ctx: int = 512) -> LlamaLogProbs | None:
+    """A scorer for an existing GGUF file, or ``None`` (no file, or llama.cpp not installed)."""
+    if model_path is None or not model_path.is_file():
+        return None
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError:
+        return None
+    return LlamaLogProbs(model_path, n_threads=n_threads, n_ctx=n_ctx)
+
+
+ESSAY_SIGNAL_NAMES: tuple[str, ...] = (
+    "llm_essay_mean_logprob",
+    "llm_essay_logprob_spread",
+    "llm_essay_surprising_share",
+    "llm_essay_low_decile",
+)
+SURPRISING_LOGPROB = -8.0
+ESSAY_CONTEXT = "Student essay:\n"
+
+
+def essay_signals(
+    scorer: LogProbScorer,
+    essays: Sequence[str],
+    cache: VectorCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """Fluency features of each essay's first ``n_ctx`` tokens under the model (``ESSAY_SIGNAL_NAMES``).
+
+    Mean and spread of the per-token log-probability, the share of very surprising tokens (below
+    ``SURPRISING_LOGPROB``: misspellings, broken grammar) and the mean of the lowest tenth.
+    """
+    rows = np.zeros((len(essays), len(ESSAY_SIGNAL_NAMES)))
+    fresh: list[tuple[str, np.ndarray]] = []
+    window = getattr(scorer, "n_ctx", 0)  # how much of a long essay is read (part of the cache key)
+    for row, essay in enumerate(essays):
+        key = VectorCache.key(
+            f"{scorer.name}\x00{TEMPLATE_VERSION}\x00{window}", "llm-essay", " ".join(essay.split())
+        )
+        stored = _lookup(cache, key)
+        if stored is None:
+            values = scorer.segment_logprobs(ESSAY_CONTEXT, [" ".join(essay.split())])[0]
+            if not len(values):
+                values = np.zeros(1)
+            lowest = np.sort(values)[: max(len(values) // 10, 1)]
+            stored = np.asarray(
+                [values.mean(), values.std(), float(np.mean(values < SURPRISING_LOGPROB)), lowest.mean()]
+            )
+            fresh.append((key, stored))
+        rows[row] = stored
+        if cache is not None and len(fresh) >= 16:
+            cache.put_many(fresh)
+            fresh = []
+        if progress is not None:
+            progress(row + 1, len(essays))
+    if cache is not None and fresh:
+        cache.put_many(fresh)
+    return rows
