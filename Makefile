@@ -29,6 +29,7 @@ run: index
 
 lint: setup
 	$(BIN)/ruff check toolkit tests benchmarks
+	$(BIN)/ruff format --check toolkit tests benchmarks
 	$(BIN)/mypy
 
 # Browser tests use Debian's chromium (never a browser download); installed here when missing.

@@ -275,7 +275,9 @@ def run(limit: int | None, out: Path, data_dir: Path | None = None) -> dict[str,
     summary = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, no GPU",
-        "load_average_1min_median": round(statistics.median(r["load_average_1min"] for r in rows), 2) if rows else None,
+        "load_average_1min_median": round(statistics.median(r["load_average_1min"] for r in rows), 2)
+        if rows
+        else None,
         "model": settings.describe_provider(),
         "requests": len(rows),
         "complete": len(done),

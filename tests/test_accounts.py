@@ -68,7 +68,9 @@ def test_each_teacher_sees_only_their_own_library_and_trainer_sees_all(services:
     mine = library.save("quiz", "Kuis Ani", {"n": 1}, owner="ani")
     library.save("quiz", "Kuis Budi", {"n": 2}, owner="budi")
     picker, _ = list_materials(services, "", "", "", "id", FakeRequest("ani"))  # type: ignore[arg-type]
-    assert next(label for label, _ in picker["choices"]).startswith("Kuis Ani") and len(picker["choices"]) == 1
+    assert (
+        next(label for label, _ in picker["choices"]).startswith("Kuis Ani") and len(picker["choices"]) == 1
+    )
     content, status = open_material(services, mine.id, "en", FakeRequest("budi"))  # type: ignore[arg-type]
     assert content == "" and "another account" in status
     trainer_view, _ = list_materials(services, "", "", "", "id", FakeRequest("pelatih"))  # type: ignore[arg-type]
