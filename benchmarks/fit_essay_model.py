@@ -13,7 +13,9 @@ toolkit/feedback/calibration/essay_traits.npz; evaluating that file on ellipse_d
 log-probability under Gemma 3 270M, cached in .kelas/cache/feedback-llm.sqlite) as extra surface
 features: out-of-fold MCRMSE with and without them, on the same essays and folds (``--limit N``
 takes the first N essays of the file, which is in no particular order, when the model is too slow
-for all of them).
+for all of them). ``--llm --write`` (all essays only) also fits the model with those features on
+all essays and writes toolkit/feedback/calibration/essay_traits_llm.npz, recording the GGUF file
+stem and ``--ctx`` it was measured with (the app uses it only with that file).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import argparse
 import csv
 import datetime
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -33,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from toolkit.embeddings import E5Embeddings  # noqa: E402
 from toolkit.feedback.essays import (  # noqa: E402
+    ESSAY_LLM_MODEL_FILE,
     ESSAY_MODEL_FILE,
     TRAITS,
     EssayModel,
@@ -117,7 +121,21 @@ def compare_with_model(
     if scorer is None:
         raise SystemExit(f"No GGUF file at {args.model} (or llama-cpp-python is missing).")
     chosen = np.arange(min(args.limit, len(rows)) if args.limit > 0 else len(rows))
+    if args.write and len(chosen) < len(rows):
+        raise SystemExit("--llm --write fits on all essays: leave out --limit.")
     essays = [rows[i]["full_text"] for i in chosen]
+    timing: dict[str, object] = {}
+    if args.time_sample > 0:  # the model's cost without the cache, on the first few essays
+        sample = essays[: args.time_sample]
+        load_before = os.getloadavg()[0]
+        started = time.perf_counter()
+        essay_signals(scorer, sample)
+        timing = {
+            "seconds_per_essay_uncached": round((time.perf_counter() - started) / len(sample), 3),
+            "timed_essays": len(sample),
+            "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        }
+        print("timing", json.dumps(timing), flush=True)
     started = time.perf_counter()
     extra = essay_signals(
         scorer,
@@ -130,8 +148,10 @@ def compare_with_model(
     elapsed = time.perf_counter() - started
     report: dict[str, object] = {
         "n": len(chosen),
+        "folds": args.folds,
         "model": scorer.name,
         "seconds_per_essay_model": round(elapsed / max(len(chosen), 1), 3),
+        **timing,
         "date": datetime.date.today().isoformat(),
         "model_features": list(ESSAY_SIGNAL_NAMES),
         "threads": args.threads,
@@ -143,15 +163,24 @@ def compare_with_model(
     ):
         metrics, alpha, gain, predicted = best_out_of_fold(vectors[chosen], inputs, truth[chosen], args.folds)
         subset_rows = [rows[i] for i in chosen]
+        bias = group_bias(predicted[:, 0], truth[chosen][:, 0], subset_rows)
         report[name] = {
             "mcrmse": metrics["mcrmse"],
             "qwk_mean": metrics["qwk_mean"],
             "rmse": metrics["rmse"],
+            "qwk": metrics["qwk"],
             "alpha": alpha,
             "vector_gain": gain,
-            "group_bias": group_bias(predicted[:, 0], truth[chosen][:, 0], subset_rows),
+            "group_bias": bias,
+            "group_bias_spread": round(max(bias.values()) - min(bias.values()), 4) if bias else 0.0,
         }
         print(name, json.dumps(report[name]), flush=True)
+        if args.write and name == "with_model":
+            model = fit_model(vectors[chosen], inputs, truth[chosen], alpha, gain)
+            model.model, model.ctx = scorer.name, args.ctx
+            model.save(ESSAY_LLM_MODEL_FILE)
+            report["wrote"] = str(ESSAY_LLM_MODEL_FILE.relative_to(REPO))
+            print(f"wrote {ESSAY_LLM_MODEL_FILE} ({ESSAY_LLM_MODEL_FILE.stat().st_size} bytes)", flush=True)
     correlations = {
         feature: [
             round(float(np.corrcoef(extra[:, k], truth[chosen][:, t])[0, 1]), 3) for t in range(len(TRAITS))
@@ -179,6 +208,12 @@ def main() -> None:
     )
     parser.add_argument("--ctx", type=int, default=512, help="--llm: tokens of each essay read by the model.")
     parser.add_argument("--out", type=Path, help="--llm: also write the results JSON here.")
+    parser.add_argument(
+        "--time-sample",
+        type=int,
+        default=10,
+        help="--llm: time the model without the cache on this many essays first (0 = skip).",
+    )
     args = parser.parse_args()
     with DATA.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

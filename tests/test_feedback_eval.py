@@ -124,5 +124,7 @@ def test_eval_essays_cli_json(shared: Path, tmp_path: Path, monkeypatch: pytest.
     result = CliRunner().invoke(app, ["eval", "essays", "--data", str(data), "--json"])
     assert result.exit_code == 0, result.output
     line = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(line) == {"mcrmse", "qwk_mean", "qwk", "n", "seconds_per_essay", "group_bias"}
+    assert set(line) == {"mcrmse", "qwk_mean", "qwk", "n", "seconds_per_essay", "group_bias", "model_signals"}
     assert line["n"] == 6 and len(line["qwk"]) == 7 and 0 <= line["mcrmse"] < 2
+    assert line["model_signals"] is False  # no GGUF file in this data folder
+    assert "model signals no" in result.stdout

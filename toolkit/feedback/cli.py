@@ -136,18 +136,29 @@ def eval_essays(
         Path, typer.Option(exists=True, dir_okay=False, help="ELLIPSE-style CSV (full_text + traits).")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of metrics.")] = False,
+    model_signals: Annotated[
+        bool,
+        typer.Option(
+            "--model-signals/--no-model-signals",
+            help="Let the embedded model's essay features take part when weights for it ship (as the app).",
+        ),
+    ] = True,
 ) -> None:
     """Seven-trait essay scoring: per-trait QWK on half steps, MCRMSE, group bias."""
     from toolkit.feedback.essays import evaluate_essays
-    from toolkit.feedback.service import text_vectors
+    from toolkit.feedback.service import essay_scorer, model_cache, text_vectors
     from toolkit.services import Services
     from toolkit.settings import Settings
 
+    services = Services(Settings())
+    scorer = essay_scorer(services) if model_signals else None
     try:
         metrics = evaluate_essays(
             data,
-            text_vectors(Services(Settings())),
+            text_vectors(services),
             progress=lambda done, total: typer.echo(f"{done}/{total} essays", err=True),
+            scorer=scorer,
+            model_cache=model_cache(services) if scorer is not None else None,
         )
     except ToolkitError as exc:
         _fail(exc)
@@ -158,8 +169,10 @@ def eval_essays(
     typer.echo(f"seconds per essay {metrics['seconds_per_essay']}")
     for group, bias in metrics["group_bias"].items():  # type: ignore[attr-defined]
         typer.echo(f"bias {group}: {bias:+.3f}")
+    used = bool(metrics["model_signals"]) and scorer is not None
+    typer.echo(f"model signals {'yes (' + scorer.name + ')' if used and scorer is not None else 'no'}")
     if as_json:
-        keys = ("mcrmse", "qwk_mean", "qwk", "n", "seconds_per_essay", "group_bias")
+        keys = ("mcrmse", "qwk_mean", "qwk", "n", "seconds_per_essay", "group_bias", "model_signals")
         typer.echo(json.dumps({key: metrics[key] for key in keys}))
 
 

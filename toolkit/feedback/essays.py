@@ -3,6 +3,11 @@
 The model is ridge regression per trait over the pooled multilingual-e5-small essay vector plus
 standardised surface features (``essay_features``); its weights ship as
 ``toolkit/feedback/calibration/essay_traits.npz`` (fitted by ``benchmarks/fit_essay_model.py``).
+
+When the embedded language model can take part (a ``LogProbScorer`` for the GGUF file that
+``essay_traits_llm.npz`` was fitted with, see ``service.essay_scorer``), its four fluency features
+of each essay (``model_signal.essay_signals``) are appended to the surface features and that
+second weights file is used instead; without a matching scorer the first one is used.
 ``evaluate_essays`` implements ``kelas eval essays``: the essays are scored first, the human
 scores are read only afterwards.
 """
@@ -19,8 +24,9 @@ import numpy as np
 
 from toolkit.feedback.calibration import CALIBRATION_DIR, quadratic_weighted_kappa
 from toolkit.feedback.essay_features import essay_features
+from toolkit.feedback.model_signal import LogProbScorer, essay_signals
 from toolkit.feedback.tables import read_table
-from toolkit.feedback.vectors import TextVectors
+from toolkit.feedback.vectors import TextVectors, VectorCache
 
 TRAITS: tuple[str, ...] = (
     "Overall",
@@ -32,6 +38,8 @@ TRAITS: tuple[str, ...] = (
     "Conventions",
 )
 ESSAY_MODEL_FILE = CALIBRATION_DIR / "essay_traits.npz"
+ESSAY_LLM_MODEL_FILE = CALIBRATION_DIR / "essay_traits_llm.npz"
+"""Weights over the surface features plus the language model's essay features."""
 GROUP_COLUMNS = ("gender", "race_ethnicity")
 GROUP_MINIMUM = 30
 
@@ -44,6 +52,10 @@ class EssayModel:
     feature_scale: np.ndarray
     weights: np.ndarray  # (n_inputs, n_traits)
     intercepts: np.ndarray  # (n_traits,)
+    model: str = ""
+    """GGUF file stem whose ``essay_signals`` follow the surface features ("" = none used)."""
+    ctx: int = 0
+    """The scorer's ``n_ctx`` (tokens of each essay read) those features were measured with."""
 
     def predict(self, vectors: np.ndarray, features: np.ndarray) -> np.ndarray:
         """Trait scores (n_essays x 7), clipped to 1.0-5.0."""
@@ -58,6 +70,8 @@ class EssayModel:
             feature_scale=self.feature_scale.astype(np.float32),
             weights=self.weights.astype(np.float32),
             intercepts=self.intercepts.astype(np.float32),
+            model=np.asarray(self.model),
+            ctx=np.asarray(self.ctx, dtype=np.int64),
         )
 
     @classmethod
@@ -69,6 +83,8 @@ class EssayModel:
                 data["feature_scale"].astype(np.float64),
                 data["weights"].astype(np.float64),
                 data["intercepts"].astype(np.float64),
+                model=str(data["model"]) if "model" in data.files else "",
+                ctx=int(data["ctx"]) if "ctx" in data.files else 0,
             )
 
 
@@ -83,6 +99,53 @@ def design_matrix(
 def default_essay_model() -> EssayModel:
     """The shipped essay model."""
     return EssayModel.load(ESSAY_MODEL_FILE)
+
+
+@functools.cache
+def llm_essay_model() -> EssayModel | None:
+    """The shipped model that also uses the language model's essay features (``None`` if none ships)."""
+    return EssayModel.load(ESSAY_LLM_MODEL_FILE) if ESSAY_LLM_MODEL_FILE.is_file() else None
+
+
+def model_for_scorer(scorer: LogProbScorer | None, model: EssayModel | None = None) -> EssayModel | None:
+    """``model`` (default: the shipped one) if it was fitted with ``scorer``'s essay features, else ``None``.
+
+    The scorer must be the same model file (``name``) and, if it says how many tokens it reads
+    (``n_ctx``), read as many as when the weights were fitted.
+    """
+    candidate = llm_essay_model() if model is None else model
+    if scorer is None or candidate is None or not candidate.model or scorer.name != candidate.model:
+        return None
+    window = getattr(scorer, "n_ctx", None)
+    if window is not None and candidate.ctx and int(window) != candidate.ctx:
+        return None
+    return candidate
+
+
+def score_essays(
+    text_vectors: TextVectors,
+    essays: list[str],
+    model: EssayModel | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    scorer: LogProbScorer | None = None,
+    model_cache: VectorCache | None = None,
+) -> tuple[np.ndarray, bool]:
+    """Trait scores (n_essays x 7) and whether the language model's essay features took part.
+
+    Without ``model``: the shipped ``essay_traits_llm.npz`` when ``scorer`` is the model it was
+    fitted with (``model_for_scorer``; its features are computed, cached in ``model_cache``),
+    otherwise the shipped ``essay_traits.npz``. A ``model`` fitted with a language model's features
+    is used when ``scorer`` matches it (else the shipped plain model); any other ``model`` is used
+    as it is.
+    """
+    vectors, features = essay_inputs(text_vectors, essays, e5_piece_counter(), progress)
+    if model is not None and not model.model:
+        return model.predict(vectors, features), False
+    chosen = model_for_scorer(scorer, model)
+    if chosen is not None and scorer is not None:
+        extra = essay_signals(scorer, essays, cache=model_cache)
+        return chosen.predict(vectors, np.hstack([features, extra])), True
+    return default_essay_model().predict(vectors, features), False
 
 
 def essay_inputs(
@@ -148,13 +211,20 @@ def evaluate_essays(
     text_vectors: TextVectors,
     model: EssayModel | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scorer: LogProbScorer | None = None,
+    model_cache: VectorCache | None = None,
 ) -> dict[str, object]:
-    """Score every essay of ``data_csv`` (column ``full_text``), then compare with the human traits."""
+    """Score every essay of ``data_csv`` (column ``full_text``), then compare with the human traits.
+
+    ``scorer``/``model_cache`` as in ``score_essays``; ``model_signals`` in the result says whether
+    the language model's features were used.
+    """
     essays_table = read_table(data_csv, ["full_text"])
     essays = [row["full_text"] for row in essays_table.rows]
     started = time.perf_counter()
-    vectors, features = essay_inputs(text_vectors, essays, e5_piece_counter(), progress)
-    predicted = (model or default_essay_model()).predict(vectors, features)
+    predicted, used_model = score_essays(
+        text_vectors, essays, model, progress, scorer=scorer, model_cache=model_cache
+    )
     elapsed = time.perf_counter() - started
     truth_table = read_table(data_csv, list(TRAITS), aliases={})
     truth = np.asarray([[float(row[trait]) for trait in TRAITS] for row in truth_table.rows])
@@ -163,6 +233,7 @@ def evaluate_essays(
     metrics["n"] = len(essays)
     metrics["seconds_per_essay"] = round(elapsed / max(len(essays), 1), 4)
     metrics["group_bias"] = group_bias(predicted[:, 0], truth[:, 0], groups.rows)
+    metrics["model_signals"] = used_model
     return metrics
 
 

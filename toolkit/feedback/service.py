@@ -32,8 +32,28 @@ def text_vectors(services: Services) -> TextVectors:
     return TextVectors(services.embeddings(), embedding_model_name(services.settings), cache)
 
 
-_SCORERS: dict[tuple[str, int], LlamaLogProbs] = {}
+_SCORERS: dict[tuple[str, int, int], LlamaLogProbs] = {}
 _SCORERS_LOCK = threading.Lock()
+
+
+def _shared_scorer(services: Services, calibrated: set[str], n_ctx: int = 512) -> LogProbScorer | None:
+    """The process-wide scorer for the local GGUF file if its stem is in ``calibrated``, else ``None``."""
+    from toolkit.llm.model_files import GEMMA_FILE_NAME
+
+    settings = services.settings
+    if settings.provider != "local":
+        return None
+    path = settings.local_model_path or settings.model_cache_dir / GEMMA_FILE_NAME
+    if not path.is_file() or path.stem not in calibrated:
+        return None
+    key = (str(path.resolve()), settings.n_threads, n_ctx)
+    with _SCORERS_LOCK:
+        if key not in _SCORERS:
+            scorer = local_scorer(path, n_threads=settings.n_threads, n_ctx=n_ctx)
+            if scorer is None:
+                return None
+            _SCORERS[key] = scorer
+        return _SCORERS[key]
 
 
 def model_scorer(services: Services) -> LogProbScorer | None:
@@ -44,22 +64,22 @@ def model_scorer(services: Services) -> LogProbScorer | None:
     (``short_answer.calibrated_models``). Otherwise ``None``: scores then come from the embedding
     and lexical signals alone. One scorer per file is shared by the process.
     """
-    from toolkit.llm.model_files import GEMMA_FILE_NAME
+    return _shared_scorer(services, calibrated_models())
 
-    settings = services.settings
-    if settings.provider != "local":
+
+def essay_scorer(services: Services) -> LogProbScorer | None:
+    """The embedded model's scorer for essays, when it can take part in essay scoring.
+
+    As ``model_scorer`` (local provider, GGUF file already on disk), but the calibration that must
+    ship is the essay one (``essays.llm_essay_model``, fitted with that file's essay features);
+    the scorer reads as many tokens of each essay as when those weights were fitted.
+    """
+    from toolkit.feedback.essays import llm_essay_model
+
+    model = llm_essay_model()
+    if model is None or not model.model:
         return None
-    path = settings.local_model_path or settings.model_cache_dir / GEMMA_FILE_NAME
-    if not path.is_file() or path.stem not in calibrated_models():
-        return None
-    key = (str(path.resolve()), settings.n_threads)
-    with _SCORERS_LOCK:
-        if key not in _SCORERS:
-            scorer = local_scorer(path, n_threads=settings.n_threads)
-            if scorer is None:
-                return None
-            _SCORERS[key] = scorer
-        return _SCORERS[key]
+    return _shared_scorer(services, {model.model}, n_ctx=model.ctx or 512)
 
 
 def model_cache(services: Services) -> VectorCache:
