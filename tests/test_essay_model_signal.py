@@ -7,13 +7,12 @@ are not, so an essay that repeats itself gets a higher mean log-probability.
 from __future__ import annotations
 
 import csv
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
+from logprob_fakes import RepeatedWordModel
 
 from toolkit.feedback import essays
 from toolkit.feedback.essay_features import essay_features
@@ -36,28 +35,6 @@ ESSAYS = [
     "Quantum chromodynamics describes gluons binding quarks inside hadrons strongly.",
     "I like school because school is fun and I like my friends at school.",
 ]
-
-
-class RepeatModel:
-    """Fake scorer: a word seen earlier in the text has log-probability -1, a new word -9."""
-
-    def __init__(self, name: str = "fake-lm", n_ctx: int | None = None) -> None:
-        self.name = name
-        if n_ctx is not None:
-            self.n_ctx = n_ctx
-        self.calls = 0
-
-    def segment_logprobs(self, context: str, segments: Sequence[str]) -> list[np.ndarray]:
-        self.calls += 1
-        seen = set(re.findall(r"\w+", context.lower()))
-        out = []
-        for segment in segments:
-            values = []
-            for word in re.findall(r"\w+", segment.lower()):
-                values.append(-1.0 if word in seen else -9.0)
-                seen.add(word)
-            out.append(np.asarray(values, dtype=np.float64))
-        return out
 
 
 def _models(dim: int) -> tuple[EssayModel, EssayModel]:
@@ -85,13 +62,13 @@ def test_the_model_features_are_used_with_the_scorer_the_weights_were_fitted_wit
     vectors: TextVectors, tmp_path: Path
 ) -> None:
     _, with_model = _models(64)
-    scorer = RepeatModel(n_ctx=256)
+    scorer = RepeatedWordModel(n_ctx=256)
     cache = VectorCache(tmp_path / "llm.sqlite")
     predicted, used = score_essays(vectors, ESSAYS, with_model, scorer=scorer, model_cache=cache)
     assert used and scorer.calls == len(ESSAYS)
     assert predicted.shape == (3, 7)
     assert predicted[0, 0] > predicted[2, 0] > predicted[1, 0]  # the repetitive essay is most "expected"
-    again = RepeatModel(n_ctx=256)
+    again = RepeatedWordModel(n_ctx=256)
     cached, _ = score_essays(vectors, ESSAYS, with_model, scorer=again, model_cache=cache)
     assert again.calls == 0 and np.allclose(cached, predicted)
 
@@ -101,16 +78,16 @@ def test_without_a_matching_scorer_the_plain_weights_score(
 ) -> None:
     plain, with_model = _models(64)
     monkeypatch.setattr(essays, "default_essay_model", lambda: plain)
-    for scorer in (None, RepeatModel("another-model"), RepeatModel(n_ctx=512)):
+    for scorer in (None, RepeatedWordModel("another-model"), RepeatedWordModel(n_ctx=512)):
         predicted, used = score_essays(vectors, ESSAYS, with_model, scorer=scorer)
         assert not used and np.allclose(predicted, 3.0)
         assert scorer is None or scorer.calls == 0
     # an explicitly given plain model is used as it is, even with a scorer at hand
-    scorer = RepeatModel()
+    scorer = RepeatedWordModel()
     predicted, used = score_essays(vectors, ESSAYS, plain, scorer=scorer)
     assert not used and scorer.calls == 0 and np.allclose(predicted, 3.0)
     # a scorer without n_ctx (cannot say how much it reads) is accepted by name
-    assert model_for_scorer(RepeatModel(), with_model) is with_model
+    assert model_for_scorer(RepeatedWordModel(), with_model) is with_model
     assert model_for_scorer(None, with_model) is None
 
 
@@ -126,7 +103,7 @@ def test_evaluate_reports_whether_model_signals_were_used(
         writer.writerow(["full_text", *TRAITS, "gender"])
         for number, text in enumerate(ESSAYS):
             writer.writerow([text, *([3.0 + 0.5 * number] * 7), "Female"])
-    with_scorer = evaluate_essays(data, vectors, scorer=RepeatModel(n_ctx=256))
+    with_scorer = evaluate_essays(data, vectors, scorer=RepeatedWordModel(n_ctx=256))
     without = evaluate_essays(data, vectors)
     assert with_scorer["model_signals"] is True and without["model_signals"] is False
     assert with_scorer["n"] == without["n"] == 3
@@ -140,7 +117,7 @@ def test_weights_record_the_model_they_were_fitted_with(tmp_path: Path) -> None:
     assert (loaded.model, loaded.ctx) == ("fake-lm", 256)
     assert np.allclose(loaded.weights, with_model.weights)
     shipped = EssayModel.load(ESSAY_MODEL_FILE)
-    assert shipped.model == "" and model_for_scorer(RepeatModel(""), shipped) is None
+    assert shipped.model == "" and model_for_scorer(RepeatedWordModel(""), shipped) is None
 
 
 def test_the_app_offers_an_essay_scorer_only_with_file_weights_and_local_provider(

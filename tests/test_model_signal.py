@@ -8,12 +8,12 @@ embedded Gemma file.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
+from logprob_fakes import RepeatedWordModel
 
 from toolkit.feedback.calibration import OrdinalCalibration
 from toolkit.feedback.model_signal import (
@@ -36,29 +36,16 @@ GOOD = "akar menyerap air dan unsur hara dari tanah"
 BAD = "daun berwarna hijau karena klorofil"
 
 
-class EchoModel:
-    """Fake causal model: a word seen earlier in the text has log-probability -0.5, a new one -6."""
+ECHO_NAME = "echo-fake"
 
-    name = "echo-fake"
 
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def segment_logprobs(self, context: str, segments: Sequence[str]) -> list[np.ndarray]:
-        self.calls += 1
-        seen = set(re.findall(r"\w+", context.lower()))
-        out = []
-        for segment in segments:
-            values = []
-            for word in re.findall(r"\w+", segment.lower()):
-                values.append(-0.5 if word in seen else -6.0)
-                seen.add(word)
-            out.append(np.asarray(values, dtype=np.float64))
-        return out
+def echo_model() -> RepeatedWordModel:
+    """The fake model these tests score with."""
+    return RepeatedWordModel(ECHO_NAME, seen=-0.5, new=-6.0)
 
 
 def test_answers_that_say_what_the_reference_says_get_higher_pmi() -> None:
-    matrix = model_signals(EchoModel(), QUESTION, REFERENCE, [GOOD, BAD, "akar"])
+    matrix = model_signals(echo_model(), QUESTION, REFERENCE, [GOOD, BAD, "akar"])
     assert matrix.shape == (3, len(MODEL_SIGNAL_NAMES))
     columns = {name: matrix[:, k] for k, name in enumerate(MODEL_SIGNAL_NAMES)}
     assert columns["llm_pmi_answer"][0] > columns["llm_pmi_answer"][1]
@@ -69,7 +56,7 @@ def test_answers_that_say_what_the_reference_says_get_higher_pmi() -> None:
 
 
 def test_raw_scores_count_the_tokens_of_answer_and_reference() -> None:
-    raw = raw_answer_scores(EchoModel(), QUESTION, REFERENCE, BAD)
+    raw = raw_answer_scores(echo_model(), QUESTION, REFERENCE, BAD)
     assert raw[2] == len(BAD.split())
     assert raw[4] == len(re.findall(r"\w+", REFERENCE))
     assert raw[0] == raw[1] == pytest.approx(-6.0 * 5)  # no word of BAD is in the question or reference
@@ -77,13 +64,13 @@ def test_raw_scores_count_the_tokens_of_answer_and_reference() -> None:
 
 def test_values_are_cached_so_a_rerun_calls_no_model(tmp_path: Path) -> None:
     cache = VectorCache(tmp_path / "llm.sqlite")
-    first_model, second_model = EchoModel(), EchoModel()
+    first_model, second_model = echo_model(), echo_model()
     first = model_signals(first_model, QUESTION, REFERENCE, [GOOD, BAD], cache=cache)
     assert first_model.calls == 1 + 2 * 2  # the reference baseline plus two passes per answer
     second = model_signals(second_model, QUESTION, REFERENCE, [GOOD, BAD], cache=cache)
     assert second_model.calls == 0
     np.testing.assert_allclose(first, second, rtol=1e-5, atol=1e-5)
-    other = EchoModel()
+    other = echo_model()
     other.name = "another-model"
     model_signals(other, QUESTION, REFERENCE, [GOOD], cache=cache)
     assert other.calls == 3  # the model name is part of the key
@@ -134,7 +121,7 @@ def _model_calibration(features: list[str], coef: list[float]) -> OrdinalCalibra
         coef=coef,
         intercept=2.5,
         thresholds=[0.5, 1.5, 2.5, 3.5, 4.5],
-        info={"model": EchoModel.name},
+        info={"model": ECHO_NAME},
     )
 
 
@@ -142,7 +129,7 @@ def test_score_answers_uses_the_model_signals_a_calibration_asks_for(fake_embedd
     vectors = TextVectors(fake_embeddings, "bow")
     calibration = _model_calibration(["llm_pmi_reference"], [1.0])
     scored = score_answers(
-        vectors, QUESTION, REFERENCE, [GOOD, BAD], calibration=calibration, scorer=EchoModel()
+        vectors, QUESTION, REFERENCE, [GOOD, BAD], calibration=calibration, scorer=echo_model()
     )
     assert scored[0].level > scored[1].level
     assert set(MODEL_SIGNAL_NAMES) <= set(scored[0].signals)
@@ -153,7 +140,7 @@ def test_score_answers_uses_the_model_signals_a_calibration_asks_for(fake_embedd
 def test_without_a_shipped_model_calibration_the_scorer_changes_nothing(fake_embeddings: Embeddings) -> None:
     vectors = TextVectors(fake_embeddings, "bow")
     answers = [GOOD, BAD, "akar menyerap air", "tidak tahu"]
-    other = EchoModel()
+    other = echo_model()
     other.name = "a-model-without-calibration"
     plain = score_answers(vectors, QUESTION, REFERENCE, answers)
     with_scorer = score_answers(vectors, QUESTION, REFERENCE, answers, scorer=other)

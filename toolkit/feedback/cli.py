@@ -27,7 +27,13 @@ def _eval_group(app: typer.Typer) -> typer.Typer:
 
 
 def feedback(
-    rubric: Annotated[Path, typer.Option(help="Rubric file: .json, .csv, .docx, .txt/.md table.")],
+    rubric: Annotated[
+        Path,
+        typer.Option(
+            help="Rubric file: .json, .csv, .docx, .txt/.md table; or 'english-essay' for the analytic "
+            "rubric for English learners' essays."
+        ),
+    ],
     work: Annotated[
         Path, typer.Option(help="One work file (.txt/.md/.pdf/.docx), a CSV (id, jawaban) or a ZIP.")
     ],
@@ -41,6 +47,7 @@ def feedback(
 ) -> None:
     """Draft feedback on student work against a rubric (the teacher reviews and approves)."""
     from toolkit.feedback.batch import read_work, read_work_file
+    from toolkit.feedback.essay_feedback import essay_rubric
     from toolkit.feedback.rubric_io import load_rubric
     from toolkit.feedback.service import run_feedback, save_feedback, write_outputs
     from toolkit.services import Services
@@ -50,7 +57,7 @@ def feedback(
         _fail(ValueError("--strictness must be lenient/standard/strict and --language auto/id/en."))
     services = Services(Settings())
     try:
-        loaded = load_rubric(rubric)
+        loaded = essay_rubric() if str(rubric) == "english-essay" else load_rubric(rubric)
         for gap in loaded.gaps():
             typer.secho(f"rubric: {gap}", fg=typer.colors.YELLOW, err=True)
         batch = read_work(work)

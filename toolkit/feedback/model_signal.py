@@ -107,6 +107,38 @@ def _lookup(cache: VectorCache | None, key: str) -> np.ndarray | None:
     return None if stored is None else stored.astype(np.float64)
 
 
+def cached_rows(
+    keys: Sequence[str],
+    compute: Callable[[int], np.ndarray],
+    width: int,
+    cache: VectorCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    fresh: list[tuple[str, np.ndarray]] | None = None,
+    batch: int = 16,
+) -> np.ndarray:
+    """Row ``i``: the cached value of ``keys[i]``, else ``compute(i)`` (then stored in batches).
+
+    ``fresh`` holds values computed before the loop that are still to be stored; ``progress`` is
+    told after every row, so a long batch shows how far it got.
+    """
+    rows = np.zeros((len(keys), width))
+    pending = list(fresh or [])
+    for row, key in enumerate(keys):
+        stored = _lookup(cache, key)
+        if stored is None:
+            stored = compute(row)
+            pending.append((key, stored))
+        rows[row] = stored
+        if cache is not None and len(pending) >= batch:
+            cache.put_many(pending)
+            pending = []
+        if progress is not None:
+            progress(row + 1, len(keys))
+    if cache is not None and pending:
+        cache.put_many(pending)
+    return rows
+
+
 def model_signals(
     scorer: LogProbScorer,
     question: str,
@@ -126,21 +158,16 @@ def model_signals(
     if base is None:
         base = np.asarray([reference_baseline(scorer, question, reference)])
         fresh.append((base_key, base))
-    raw = np.zeros((len(answers), 5))
-    for row, answer in enumerate(answers):
-        key = VectorCache.key(tag, "llm-answer", " ".join(answer.split()))
-        stored = _lookup(cache, key)
-        if stored is None:
-            stored = raw_answer_scores(scorer, question, reference, answer)
-            fresh.append((key, stored))
-        raw[row] = stored
-        if cache is not None and len(fresh) >= 32:
-            cache.put_many(fresh)
-            fresh = []
-        if progress is not None:
-            progress(row + 1, len(answers))
-    if cache is not None and fresh:
-        cache.put_many(fresh)
+    keys = [VectorCache.key(tag, "llm-answer", " ".join(answer.split())) for answer in answers]
+    raw = cached_rows(
+        keys,
+        lambda row: np.asarray(raw_answer_scores(scorer, question, reference, answers[row])),
+        5,
+        cache,
+        progress,
+        fresh,
+        batch=32,
+    )
     answer_tokens = np.maximum(raw[:, 2], 1.0)
     lp_answer_given_reference = raw[:, 0] / answer_tokens
     lp_answer_given_question = raw[:, 1] / answer_tokens
@@ -179,23 +206,16 @@ class LlamaLogProbs:
 
     def _model(self) -> Any:
         if self._llama is None:
-            from llama_cpp import Llama
+            from toolkit.llm.local_chat import open_gguf
 
-            from toolkit.errors import ProviderError
-
-            try:
-                self._llama = Llama(
-                    model_path=str(self.model_path),
-                    n_ctx=self.n_ctx,
-                    n_batch=self.n_ctx,
-                    n_threads=self.n_threads,
-                    logits_all=True,
-                    verbose=False,
-                )
-            except (ValueError, RuntimeError, OSError) as exc:
-                raise ProviderError(
-                    f"{self.model_path.name} could not be loaded for scoring ({exc})."
-                ) from exc
+            self._llama = open_gguf(
+                self.model_path,
+                f"{self.model_path.name} could not be loaded for scoring",
+                n_ctx=self.n_ctx,
+                n_batch=self.n_ctx,
+                n_threads=self.n_threads,
+                logits_all=True,
+            )
         return self._llama
 
     def segment_logprobs(self, context: str, segments: Sequence[str]) -> list[np.ndarray]:
@@ -255,29 +275,18 @@ def essay_signals(
     Mean and spread of the per-token log-probability, the share of very surprising tokens (below
     ``SURPRISING_LOGPROB``: misspellings, broken grammar) and the mean of the lowest tenth.
     """
-    rows = np.zeros((len(essays), len(ESSAY_SIGNAL_NAMES)))
-    fresh: list[tuple[str, np.ndarray]] = []
     window = getattr(scorer, "n_ctx", 0)  # how much of a long essay is read (part of the cache key)
-    for row, essay in enumerate(essays):
-        key = VectorCache.key(
-            f"{scorer.name}\x00{TEMPLATE_VERSION}\x00{window}", "llm-essay", " ".join(essay.split())
+    texts = [" ".join(essay.split()) for essay in essays]
+    tag = f"{scorer.name}\x00{TEMPLATE_VERSION}\x00{window}"
+
+    def fluency(row: int) -> np.ndarray:
+        values = scorer.segment_logprobs(ESSAY_CONTEXT, [texts[row]])[0]
+        if not len(values):
+            values = np.zeros(1)
+        lowest = np.sort(values)[: max(len(values) // 10, 1)]
+        return np.asarray(
+            [values.mean(), values.std(), float(np.mean(values < SURPRISING_LOGPROB)), lowest.mean()]
         )
-        stored = _lookup(cache, key)
-        if stored is None:
-            values = scorer.segment_logprobs(ESSAY_CONTEXT, [" ".join(essay.split())])[0]
-            if not len(values):
-                values = np.zeros(1)
-            lowest = np.sort(values)[: max(len(values) // 10, 1)]
-            stored = np.asarray(
-                [values.mean(), values.std(), float(np.mean(values < SURPRISING_LOGPROB)), lowest.mean()]
-            )
-            fresh.append((key, stored))
-        rows[row] = stored
-        if cache is not None and len(fresh) >= 16:
-            cache.put_many(fresh)
-            fresh = []
-        if progress is not None:
-            progress(row + 1, len(essays))
-    if cache is not None and fresh:
-        cache.put_many(fresh)
-    return rows
+
+    keys = [VectorCache.key(tag, "llm-essay", text) for text in texts]
+    return cached_rows(keys, fluency, len(ESSAY_SIGNAL_NAMES), cache, progress)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 from toolkit.feedback.batch import append_progress, load_progress
 from toolkit.feedback.calibration import Strictness
 from toolkit.feedback.core import StudentFeedback, WorkItem, give_feedback
+from toolkit.feedback.essay_feedback import essay_feedback, is_essay_rubric
 from toolkit.feedback.model_signal import LlamaLogProbs, LogProbScorer, local_scorer
 from toolkit.feedback.reports import write_class_csv, write_class_xlsx, write_student_docx
 from toolkit.feedback.rubric import Rubric
@@ -99,6 +100,12 @@ class FeedbackRun:
     """Whether the embedded language model's signals took part in the scores."""
 
 
+def in_work_order(works: list[WorkItem], results: list[StudentFeedback]) -> list[StudentFeedback]:
+    """``results`` sorted in the order of the submitted works."""
+    order = {work.student_id: number for number, work in enumerate(works)}
+    return sorted(results, key=lambda result: order.get(result.student_id, 0))
+
+
 def run_feedback(
     services: Services,
     rubric: Rubric,
@@ -127,6 +134,19 @@ def run_feedback(
         if progress is not None:
             progress(f"{result.student_id}: {result.percent:.0f}/100")
 
+    if is_essay_rubric(rubric):  # English learners' essays: the calibrated essay model
+        essay_model = essay_scorer(services) if use_model else None
+        todo = [work for work in works if work.student_id not in finished]
+        fresh, used = essay_feedback(
+            todo,
+            text_vectors(services),
+            scorer=essay_model,
+            model_cache=model_cache(services) if essay_model is not None else None,
+        )
+        for result in fresh:
+            save(result)
+        results = in_work_order(works, kept + fresh)
+        return FeedbackRun(results=results, notes=list(notes or []), resumed=len(kept), model_signals=used)
     scorer = model_scorer(services) if use_model else None
     fresh = give_feedback(
         rubric,
@@ -141,8 +161,7 @@ def run_feedback(
         scorer=scorer,
         model_cache=model_cache(services) if scorer is not None else None,
     )
-    order = {work.student_id: number for number, work in enumerate(works)}
-    results = sorted(kept + fresh, key=lambda result: order.get(result.student_id, 0))
+    results = in_work_order(works, kept + fresh)
     return FeedbackRun(
         results=results, notes=list(notes or []), resumed=len(kept), model_signals=scorer is not None
     )

@@ -26,28 +26,31 @@ _LOADED: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
 _LOAD_LOCK = threading.Lock()
 
 
+def open_gguf(model_path: Path, failure: str, **options: Any) -> Any:
+    """A llama.cpp model for a GGUF file; a ``ProviderError`` starting with ``failure`` when it cannot load."""
+    try:
+        from llama_cpp import Llama
+    except ImportError as exc:  # pragma: no cover - dependency of the project
+        raise ProviderError(
+            "llama-cpp-python is not installed; run 'make run' to install the project."
+        ) from exc
+    try:
+        return Llama(model_path=str(model_path), verbose=False, **options)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ProviderError(f"{failure} ({exc}).") from exc
+
+
 def load_llama(model_path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
     """Load a GGUF file once per process and return it with the lock that serialises its use."""
     key = (str(model_path), n_ctx, n_threads)
     with _LOAD_LOCK:
         if key not in _LOADED:
-            try:
-                from llama_cpp import Llama
-            except ImportError as exc:  # pragma: no cover - dependency of the project
-                raise ProviderError(
-                    "llama-cpp-python is not installed; run 'make run' to install the project."
-                ) from exc
-            try:
-                llama = Llama(
-                    model_path=str(model_path),
-                    n_ctx=n_ctx,
-                    n_threads=n_threads,
-                    verbose=False,
-                )
-            except (ValueError, RuntimeError, OSError) as exc:
-                raise ProviderError(
-                    f"The embedded model {model_path.name} could not be loaded ({exc})."
-                ) from exc
+            llama = open_gguf(
+                model_path,
+                f"The embedded model {model_path.name} could not be loaded",
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+            )
             _LOADED[key] = (llama, threading.Lock())
         return _LOADED[key]
 

@@ -14,6 +14,7 @@ import gradio as gr
 
 from toolkit.feedback.batch import read_work
 from toolkit.feedback.core import StudentFeedback, WorkItem, override
+from toolkit.feedback.essay_feedback import essay_rubric
 from toolkit.feedback.rubric import Rubric, RubricRequest, generate_rubric
 from toolkit.feedback.rubric_io import (
     load_rubric,
@@ -64,6 +65,16 @@ register_texts(
         "fb_done": {
             "id": "Selesai: {n} siswa. Periksa, ubah bila perlu, lalu setujui.",
             "en": "Done: {n} students. Review, override if needed, then approve.",
+        },
+        "fb_essay_rubric": {
+            "id": "Rubrik esai bahasa Inggris (analitik)",
+            "en": "English essay rubric (analytic)",
+        },
+        "fb_essay_loaded": {
+            "id": "Rubrik analitik untuk esai siswa yang belajar bahasa Inggris: skor 1,0-5,0 per aspek dari "
+            "model esai yang dikalibrasi pada data ELLIPSE.",
+            "en": "Analytic rubric for English learners' essays: a 1.0-5.0 score per trait from the essay "
+            "model calibrated on the ELLIPSE data.",
         },
         "fb_approved": {
             "id": "Disetujui: {n} siswa. Laporan kelas dan lembar umpan balik siap diunduh; tersimpan di Pustaka.",
@@ -135,6 +146,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         generate_button = labels.add(
             gr.Button(t("fb_generate", lang), variant="primary"), value="fb_generate"
         )
+        essay_button = labels.add(gr.Button(t("fb_essay_rubric", lang)), value="fb_essay_rubric")
     with gr.Row():
         rubric_file = labels.add(
             gr.File(label=t("fb_rubric_file", lang), file_types=[".csv", ".docx", ".json"]),
@@ -190,6 +202,10 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
             return gr.update(), readable_error(exc, ui)
         headers, rows = rubric_table(rubric)
         return gr.update(value=rows, headers=headers), "; ".join(rubric.sources)
+
+    def on_essay_rubric(ui: str) -> tuple[Any, str]:
+        headers, rows = rubric_table(essay_rubric())
+        return gr.update(value=rows, headers=headers), t("fb_essay_loaded", ui)
 
     def on_import(upload: Any, pasted: str, ui: str, request: gr.Request) -> tuple[Any, str]:
         try:
@@ -304,6 +320,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         [editor, status],
         api_name="generate_rubric",
     )
+    essay_button.click(on_essay_rubric, [language], [editor, status], api_name="essay_rubric")
     import_button.click(on_import, [rubric_file, paste, language], [editor, status], api_name="import_rubric")
     export_button.click(on_export, [editor, language], [files, status], api_name="export_rubric")
     score_button.click(
