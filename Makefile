@@ -32,11 +32,15 @@ lint: setup
 	$(BIN)/ruff format --check toolkit tests benchmarks
 	$(BIN)/mypy
 
-# Browser tests use Debian's chromium (never a browser download); installed here when missing.
+# Browser tests use Debian's chromium (never a browser download) and an emoji font for the
+# screenshots; both installed here when missing.
 test-deps:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "chromium is not installed and this user cannot install it: browser tests will be skipped"
+	@fc-list 2>/dev/null | grep -qi "color emoji" || { [ "$$(id -u)" = 0 ] && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null 2>&1; } || \
+		echo "no colour emoji font: the check marks in screenshots show as boxes (tests are not affected)"
 
 test: setup test-deps lint
 	$(BIN)/python -m pytest
