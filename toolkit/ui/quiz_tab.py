@@ -296,7 +296,12 @@ def build_quiz_tab(services: Services, language: gr.Radio, labels: Labelled) -> 
     )
     status = gr.Markdown("")
     table = gr.Dataframe(
-        headers=TABLE_COLUMNS[lang], value=[], interactive=False, wrap=True, label=t("quiz_items", lang)
+        headers=TABLE_COLUMNS[lang],
+        value=[],
+        interactive=False,
+        wrap=True,
+        label=t("quiz_items", lang),
+        column_widths=["48px", "110px", "30%", "15%", "96px", "110px", "15%", "20%"],
     )
     notes = gr.Markdown("")
     with gr.Row():
