@@ -13,7 +13,7 @@ from conftest import BagOfWordsEmbeddings, free_port
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.ui.app import build_app, tool_tabs
-from toolkit.ui.lesson_tab import generate_lesson
+from toolkit.ui.lesson_tab import FORM_FIELDS, generate_lesson
 
 
 @pytest.fixture
@@ -84,22 +84,7 @@ def test_generate_streams_sections_then_edit_regenerate_and_reopen(client: Clien
 def test_bad_input_gives_a_clear_message(services: Services) -> None:
     form = dict(
         zip(
-            [
-                "format",
-                "subject",
-                "fase",
-                "kelas",
-                "plan_language",
-                "topic",
-                "jp",
-                "minutes_per_jp",
-                "meetings",
-                "class_size",
-                "devices",
-                "support",
-                "extension",
-                "document",
-            ],
+            FORM_FIELDS,
             FORM,
             strict=True,
         )

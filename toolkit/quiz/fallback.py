@@ -171,6 +171,10 @@ class FallbackPool:
         self._tf_flip = 0
 
     # -- helpers -------------------------------------------------------------------------------
+    def _explain(self, key: str, passage_id: str) -> str:
+        """The explanation of a key: what it is and the passage it comes from."""
+        return _text(self.language, "explain", key=key, citation=self._citations.get(passage_id, ""))
+
     def _evidence(self, passage_id: str, quotes: list[str]) -> Evidence:
         return Evidence(
             passage_id=passage_id,
@@ -304,12 +308,7 @@ class FallbackPool:
             bloom="C1",
             difficulty="easy",
             focus=definition.term,
-            explanation=_text(
-                self.language,
-                "explain",
-                key=definition.definition,
-                citation=self._citations.get(definition.passage_id, ""),
-            ),
+            explanation=self._explain(definition.definition, definition.passage_id),
             options=options,
             correct=[definition.definition],
         )
@@ -327,9 +326,7 @@ class FallbackPool:
             bloom="C1",
             difficulty="easy" if not _is_number(key) else "medium",
             focus=key if not _is_number(key) else self.topic or key,
-            explanation=_text(
-                self.language, "explain", key=key, citation=self._citations.get(passage_id, "")
-            ),
+            explanation=self._explain(key, passage_id),
             options=shuffled([key, *distractors], sentence),
             correct=[key],
         )
@@ -354,9 +351,7 @@ class FallbackPool:
                 bloom="C1",
                 difficulty="medium",
                 focus=key,
-                explanation=_text(
-                    self.language, "explain", key=key, citation=self._citations.get(passage_id, "")
-                ),
+                explanation=self._explain(key, passage_id),
                 correct=[key, *aliases],
             )
 
@@ -444,12 +439,7 @@ class FallbackPool:
                 bloom="C2",
                 difficulty="medium",
                 focus=term_list.lead,
-                explanation=_text(
-                    self.language,
-                    "explain",
-                    key=", ".join(correct),
-                    citation=self._citations.get(term_list.passage_id, ""),
-                ),
+                explanation=self._explain(", ".join(correct), term_list.passage_id),
                 options=shuffled(
                     [*correct, *[_match_case(d, correct[0]) for d in distractors]], term_list.lead
                 ),
@@ -479,12 +469,7 @@ class FallbackPool:
                     bloom="C1",
                     difficulty="easy",
                     focus=", ".join(d.term for d in group),
-                    explanation=_text(
-                        self.language,
-                        "explain",
-                        key="; ".join(d.term for d in group),
-                        citation=self._citations.get(passage_id, ""),
-                    ),
+                    explanation=self._explain("; ".join(d.term for d in group), passage_id),
                     pairs=[MatchPair(left=d.term, right=d.definition) for d in group],
                 )
 
@@ -504,12 +489,7 @@ class FallbackPool:
                 bloom="C2",
                 difficulty="medium",
                 focus=term_list.lead,
-                explanation=_text(
-                    self.language,
-                    "explain",
-                    key=" → ".join(steps),
-                    citation=self._citations.get(term_list.passage_id, ""),
-                ),
+                explanation=self._explain(" → ".join(steps), term_list.passage_id),
                 options=shown,
                 correct=steps,
             )
@@ -533,12 +513,7 @@ class FallbackPool:
                 bloom="C2" if len(guide) == 1 else "C4",
                 difficulty="medium" if len(guide) == 1 else "hard",
                 focus=definition.term,
-                explanation=_text(
-                    self.language,
-                    "explain",
-                    key=definition.term,
-                    citation=self._citations.get(definition.passage_id, ""),
-                ),
+                explanation=self._explain(definition.term, definition.passage_id),
                 scoring_guide=guide,
             )
 

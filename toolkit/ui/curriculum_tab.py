@@ -78,9 +78,9 @@ def build_curriculum_tab(services: Services, language: gr.Radio, labels: Labelle
     lang = services.settings.language
     with gr.Row():
         query = labels.add(
-            gr.Textbox(label=t("query", lang), placeholder=t("query_placeholder", lang), lines=2, scale=4),
+            gr.Textbox(label=t("query", lang), placeholder=t("query_hint", lang), lines=2, scale=4),
             label="query",
-            placeholder="query_placeholder",
+            placeholder="query_hint",
         )
     with gr.Row():
         subject = labels.add(

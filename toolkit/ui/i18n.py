@@ -15,7 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui_language": {"id": "Bahasa tampilan", "en": "Interface language"},
     "tab_curriculum": {"id": "Kurikulum", "en": "Curriculum"},
     "query": {"id": "Cari atau tanya tentang kurikulum", "en": "Search or ask about the curriculum"},
-    "query_placeholder": {
+    "query_hint": {
         "id": "misalnya: tujuan pembelajaran fotosintesis kelas 7",
         "en": "for example: photosynthesis learning goals grade 7",
     },

@@ -36,14 +36,14 @@ register_texts(
         "tab_lesson": {"id": "Rencana Pembelajaran", "en": "Lesson plan"},
         "ls_format": {"id": "Format", "en": "Format"},
         "ls_topic": {"id": "Topik", "en": "Topic"},
-        "ls_topic_placeholder": {"id": "misalnya: fotosintesis", "en": "for example: photosynthesis"},
+        "ls_topic_hint": {"id": "misalnya: fotosintesis", "en": "for example: photosynthesis"},
         "ls_plan_language": {"id": "Bahasa rencana", "en": "Plan language"},
         "ls_jp": {"id": "Jumlah JP", "en": "Periods (JP)"},
         "ls_minutes_per_jp": {"id": "Menit per JP", "en": "Minutes per period"},
         "ls_meetings": {"id": "Jumlah pertemuan", "en": "Meetings"},
         "ls_class_size": {"id": "Jumlah peserta didik", "en": "Class size"},
         "ls_devices": {"id": "Perangkat dan internet", "en": "Devices and internet"},
-        "ls_devices_placeholder": {
+        "ls_devices_hint": {
             "id": "misalnya: tanpa internet, 1 proyektor",
             "en": "e.g. no internet, Chromebooks",
         },
@@ -110,6 +110,22 @@ FORMAT_CHOICES = [
     for key, names in FORMAT_NAMES.items()
 ]
 PLAN_LANGUAGES = [("Bahasa Indonesia", "id"), ("English", "en")]
+FORM_FIELDS = (
+    "format",
+    "subject",
+    "fase",
+    "kelas",
+    "plan_language",
+    "topic",
+    "jp",
+    "minutes_per_jp",
+    "meetings",
+    "class_size",
+    "devices",
+    "support",
+    "extension",
+    "document",
+)  # the lesson form's inputs in the order of the generate event (before the interface language)
 EMPTY = ("", "", "", "")
 
 
@@ -341,9 +357,9 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
         )
     with gr.Row():
         topic = labels.add(
-            gr.Textbox(label=t("ls_topic", lang), placeholder=t("ls_topic_placeholder", lang), scale=3),
+            gr.Textbox(label=t("ls_topic", lang), placeholder=t("ls_topic_hint", lang), scale=3),
             label="ls_topic",
-            placeholder="ls_topic_placeholder",
+            placeholder="ls_topic_hint",
         )
         jp = labels.add(gr.Number(value=2, precision=0, minimum=0, label=t("ls_jp", lang)), label="ls_jp")
         minutes_per_jp = labels.add(
@@ -359,9 +375,9 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
                 gr.Number(value=None, precision=0, label=t("ls_class_size", lang)), label="ls_class_size"
             )
             devices = labels.add(
-                gr.Textbox(label=t("ls_devices", lang), placeholder=t("ls_devices_placeholder", lang)),
+                gr.Textbox(label=t("ls_devices", lang), placeholder=t("ls_devices_hint", lang)),
                 label="ls_devices",
-                placeholder="ls_devices_placeholder",
+                placeholder="ls_devices_hint",
             )
         with gr.Row():
             support = labels.add(gr.Textbox(label=t("ls_support", lang)), label="ls_support")
@@ -414,22 +430,7 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
         document,
         language,
     ]
-    names = [
-        "format",
-        "subject",
-        "fase",
-        "kelas",
-        "plan_language",
-        "topic",
-        "jp",
-        "minutes_per_jp",
-        "meetings",
-        "class_size",
-        "devices",
-        "support",
-        "extension",
-        "document",
-    ]
+    names = list(FORM_FIELDS)
     plan_outputs = [plan_state, plan_view, checks_view, sources_view, status, section, downloads]
 
     def on_generate(
