@@ -85,8 +85,12 @@ def test_make_edit_regenerate_export_through_the_api(client: Client, services: S
     assert table["data"][1][4] == "teacher"
     assert services.library().get(saved[0].id).content["items"][1]["explanation"] == "Penjelasan dari guru."
     before = table["data"][0][2]
+    # a replacement may not repeat another item's evidence or key: the short text has none for item 1
     table, _, status = client.predict(1, "stem", "", api_name="/quiz_regenerate_item")
-    assert table["data"][0][2] != before and status == "Soal diganti."
+    assert table["data"][0][2] == before and "the same evidence as item" in status
+    before = table["data"][2][2]
+    table, _, status = client.predict(3, "stem", "", api_name="/quiz_regenerate_item")
+    assert table["data"][2][2] != before and status == "Soal diganti."
     files, messages = client.predict(["gift", "kahoot", "docx"], False, api_name="/quiz_export")
     names = sorted(Path(f).name for f in files)
     assert any(n.endswith(".gift.txt") for n in names) and any(

@@ -37,6 +37,10 @@ def fail(error: Exception) -> None:
 def index(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: corpora/).")] = None,
     rebuild: Annotated[bool, typer.Option(help="Delete the index first and embed everything.")] = False,
+    save_embeddings: Annotated[
+        bool,
+        typer.Option(help="Write the shipped embeddings file of the corpora (corpora/embeddings/) and stop."),
+    ] = False,
 ) -> None:
     """Build or update the curriculum index (only new and changed files are embedded)."""
     from toolkit.index.store import reset_collection
@@ -44,6 +48,9 @@ def index(
 
     settings = Settings()
     try:
+        if save_embeddings:
+            _save_embeddings(settings, paths or [settings.corpora_path])
+            return
         if rebuild:
             reset_collection(settings)
         report = Services(settings).index(paths or None, progress=True)
@@ -53,6 +60,17 @@ def index(
     for outcome in report.by_status("rejected"):
         typer.secho(f"  ditolak / rejected: {outcome.message}", fg=typer.colors.YELLOW)
     typer.echo(report.summary())
+
+
+def _save_embeddings(settings: Settings, paths: list[Path]) -> None:
+    from toolkit.embeddings import build_embeddings, embedding_model_name
+    from toolkit.index.embedding_cache import build_cache, cache_file
+    from toolkit.index.ingest import corpus_texts
+
+    name = embedding_model_name(settings)
+    target = cache_file(name)
+    kept, embedded = build_cache(corpus_texts(paths), build_embeddings(settings), name, target)
+    typer.echo(f"{kept + embedded} passages in {target} ({kept} kept, {embedded} embedded)")
 
 
 @app.command()

@@ -55,9 +55,12 @@ class Services:
         """The configured embeddings."""
         with self._lock:
             if self._embeddings is None:
-                from toolkit.embeddings import build_embeddings
+                from toolkit.embeddings import build_embeddings, embedding_model_name
+                from toolkit.index.embedding_cache import CachedEmbeddings
 
-                self._embeddings = build_embeddings(self.settings)
+                self._embeddings = CachedEmbeddings(
+                    build_embeddings(self.settings), embedding_model_name(self.settings)
+                )
             return self._embeddings
 
     def store(self) -> CurriculumStore:

@@ -15,7 +15,8 @@ import yaml
 from toolkit.errors import IngestError
 from toolkit.index.metadata import DocumentInfo, infer_info, normalise_fase, normalise_subject
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".docx", ".yaml")
+"""``.yaml`` files are topic cards of the knowledge bank (``toolkit.bank``); nothing else is read as YAML."""
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -258,6 +259,10 @@ def load_document(path: Path) -> LoadedDocument:
             f"{path.name}: files of type '{suffix or 'none'}' are not supported; use "
             ".md, .txt, .pdf or .docx."
         )
+    if suffix == ".yaml":
+        from toolkit.bank.render import load_card_document
+
+        return load_card_document(path)
     try:
         size = path.stat().st_size
     except OSError as exc:

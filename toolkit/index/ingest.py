@@ -213,3 +213,17 @@ def index_paths(
                 report.outcomes.append(FileOutcome(source, "removed"))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def corpus_texts(paths: Iterable[Path]) -> list[str]:
+    """Every text ``index_paths`` would embed for these files and folders (unreadable files skipped)."""
+    texts: list[str] = []
+    for path in discover_files([Path(p) for p in paths]):
+        try:
+            document = load_document(path)
+        except ToolkitError:
+            continue
+        texts.extend(
+            embedding_text(document.info.title, chunk) for chunk in chunk_sections(document.sections)
+        )
+    return texts

@@ -8,23 +8,36 @@ from pathlib import Path
 from pydantic import BaseModel
 
 SUBJECTS: dict[str, str] = {
-    "ipa": "IPA",
     "matematika": "Matematika",
     "bahasa-indonesia": "Bahasa Indonesia",
+    "ipas": "IPAS",
+    "ipa": "IPA",
+    "ips": "IPS",
+    "pendidikan-pancasila": "Pendidikan Pancasila",
     "bahasa-inggris": "Bahasa Inggris",
     "informatika": "Informatika",
     "umum": "Umum",
 }
-"""Subject slugs used in the index, with their display names."""
+"""Subject slugs used in the index, with their display names (SD: fase A-C, SMP: fase D)."""
 
 SUBJECT_ALIASES: dict[str, str] = {
     "ipa": "ipa",
-    "ipas": "ipa",
     "sains": "ipa",
     "science": "ipa",
     "biologi": "ipa",
     "fisika": "ipa",
     "kimia": "ipa",
+    "ipas": "ipas",
+    "ilmu pengetahuan alam dan sosial": "ipas",
+    "ilmu pengetahuan alam": "ipa",
+    "ips": "ips",
+    "ilmu pengetahuan sosial": "ips",
+    "social studies": "ips",
+    "pendidikan pancasila": "pendidikan-pancasila",
+    "pancasila": "pendidikan-pancasila",
+    "ppkn": "pendidikan-pancasila",
+    "pkn": "pendidikan-pancasila",
+    "civics": "pendidikan-pancasila",
     "matematika": "matematika",
     "math": "matematika",
     "maths": "matematika",
@@ -45,6 +58,29 @@ SUBJECT_ALIASES: dict[str, str] = {
     "umum": "umum",
     "general": "umum",
 }
+
+SCHOOL_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "SD": ("matematika", "bahasa-indonesia", "ipas", "pendidikan-pancasila", "bahasa-inggris"),
+    "SMP": (
+        "matematika",
+        "ipa",
+        "ips",
+        "bahasa-indonesia",
+        "bahasa-inggris",
+        "pendidikan-pancasila",
+        "informatika",
+    ),
+}
+"""The subjects the knowledge bank covers at each level (SD: fase A-C, SMP: fase D)."""
+
+
+def known_subjects_sentence(value: str, language: str = "id") -> str:
+    """One sentence for an unknown subject that lists the known ones."""
+    names = ", ".join(f"{name} ({slug})" for slug, name in SUBJECTS.items() if slug != "umum")
+    if language == "en":
+        return f"Unknown subject '{value}'. Known subjects: {names}."
+    return f"Mata pelajaran '{value}' tidak dikenal. Mata pelajaran yang dikenal: {names}."
+
 
 FASE_GRADES: dict[str, tuple[int, int]] = {
     "A": (1, 2),

@@ -40,6 +40,9 @@ def lesson(
     document: Annotated[Path | None, typer.Option(help="Your own PDF/DOCX, used for this plan only.")] = None,
     devices: Annotated[str, typer.Option(help="Devices/internet, e.g. 'no internet', 'Chromebooks'.")] = "",
     class_size: Annotated[int | None, typer.Option(help="Number of learners.")] = None,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Compose the plan from the topic bank and code only (seconds).")
+    ] = False,
 ) -> None:
     """Write a lesson plan grounded in the curriculum index, section by section, and save it."""
     from toolkit.lessons.export import EXPORT_SUFFIXES, export_plan
@@ -64,10 +67,11 @@ def lesson(
             language=language.value,
             context={"devices": devices, "class_size": class_size},
             teacher_document=str(document) if document else None,
+            use_model=not no_model,
         )
         for event in stream_plan(
             request,
-            llm=services.llm(),
+            llm=None if no_model else services.llm(),
             retriever=services.retriever(),
             library=services.library(),
             settings=settings,
@@ -75,6 +79,8 @@ def lesson(
             plan = event.plan
             if event.kind == "grounded":
                 typer.echo(plan.title)
+                if plan.card_note:
+                    typer.echo(f"  {plan.card_note}")
                 for warning in plan.warnings:
                     typer.secho(f"  ⚠ {warning}", fg=typer.colors.YELLOW)
             elif event.kind == "section" and event.section_key:

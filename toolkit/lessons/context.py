@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from toolkit.bank.models import TopicCard
 from toolkit.lessons.formats import SectionSpec
 from toolkit.lessons.models import (
     Author,
@@ -29,6 +30,8 @@ class BuildContext:
     drafter: Drafter
     problems: str = ""
     notes: list[str] = field(default_factory=list)
+    card: TopicCard | None = None
+    """The topic card the plan is composed from, when the bank has one for the topic."""
 
     @property
     def language(self) -> str:
@@ -52,7 +55,7 @@ class BuildContext:
             problems=self.problems,
             max_tokens=max_tokens,
         )
-        if result is None:
+        if result is None and self.drafter.llm is not None and self.request.use_model:
             self.notes.append(
                 self.say(
                     "Model tidak memberi jawaban yang sah; dipakai templat kode.",

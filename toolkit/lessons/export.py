@@ -219,6 +219,8 @@ def _author_label(plan: LessonPlan, author: str) -> str:
         "model": ("ditulis model", "written by the model"),
         "model+code": ("model + kode", "model + code"),
         "code": ("disusun kode (templat/data)", "made by code (template/data)"),
+        "bank": ("dari bank topik", "from the topic bank"),
+        "bank+model": ("bank topik + model", "topic bank + model"),
         "teacher": ("disunting guru", "edited by the teacher"),
         "missing": ("belum ditulis", "not written"),
     }

@@ -19,16 +19,22 @@ import yaml
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import ValidationError
 
+from toolkit.bank.loader import load_bank
+from toolkit.bank.match import CardMatch, match_card
+from toolkit.bank.models import TopicCard
 from toolkit.errors import ProviderError, ToolkitError
 from toolkit.index.retrieval import HybridRetriever
 from toolkit.lessons.builders import BUILDERS, repair
 from toolkit.lessons.checks import check_plan, failures_for, section_checks
 from toolkit.lessons.context import BuildContext
+from toolkit.lessons.enrich import ENRICHABLE, enrich_text
 from toolkit.lessons.formats import FORMATS, SectionSpec, spec_for
+from toolkit.lessons.from_card import COMPOSERS, card_source
 from toolkit.lessons.grounding import Grounding, TeacherDocument
 from toolkit.lessons.models import (
     CONTENT_MODELS,
     FORMAT_NAMES,
+    Author,
     LessonInputError,
     LessonPlan,
     LessonRequest,
@@ -98,12 +104,25 @@ def write_section(
     drafter: Drafter,
     *,
     instruction: str = "",
+    card: TopicCard | None = None,
 ) -> PlanSection:
-    """Build one section, check it, regenerate once if it fails, repair with code if it still fails."""
+    """Build one section, check it, regenerate once if it fails, repair with code if it still fails.
+
+    With a topic card, the sections the bank can fill are composed from the card (``from_card``);
+    the model, when used, may only add sentences that pass ``enrich.accept_sentences``.
+    """
     builder = BUILDERS[spec.builder]
     context = BuildContext(
-        request=plan.request, spec=spec, plan=plan, sources=sources, drafter=drafter, problems=instruction
+        request=plan.request,
+        spec=spec,
+        plan=plan,
+        sources=sources,
+        drafter=drafter,
+        problems=instruction,
+        card=card,
     )
+    if card is not None and spec.builder in COMPOSERS:
+        return _write_from_card(plan, spec, context)
     built = builder.build(context)
     section = PlanSection(
         key=spec.key,
@@ -164,8 +183,73 @@ def write_section(
     return section
 
 
+def _write_from_card(plan: LessonPlan, spec: SectionSpec, context: BuildContext) -> PlanSection:
+    """A section composed from the topic card (then enriched by the model where that is allowed)."""
+    assert context.card is not None
+    content = COMPOSERS[spec.builder](context)
+    author: Author = "bank"
+    notes: list[str] = []
+    if plan.request.use_model and spec.builder in ENRICHABLE:
+        content, added, note = enrich_text(context, content)
+        if added:
+            author = "bank+model"
+        if note:
+            notes.append(note)
+    section = PlanSection(
+        key=spec.key,
+        title=spec.title(plan.request.language),
+        kind=spec.kind,
+        content=content.model_dump(mode="json"),
+        sources=[card_source(context.card)],
+        author=author,
+        notes=notes,
+    )
+    _replace(plan, section)
+    section.checks = section_checks(plan, spec.key)
+    _replace(plan, section)
+    plan.stats.setdefault("sections", {})[spec.key] = {
+        "draft_passed": True,
+        "regenerated": False,
+        "repaired": False,
+        "bank": True,
+    }
+    return section
+
+
 def _say(plan: LessonPlan, indonesian: str, english: str) -> str:
     return english if plan.request.language == "en" else indonesian
+
+
+def find_card(request: LessonRequest, retriever: HybridRetriever | None) -> CardMatch | None:
+    """The topic card for the request (None when the bank has none, or the teacher gave a chapter)."""
+    if request.teacher_document or not request.use_bank:
+        return None
+    return match_card(
+        request.topic, request.subject, kelas=request.kelas, fase=request.fase, retriever=retriever
+    )
+
+
+def no_card_message(request: LessonRequest, has_document: bool) -> str:
+    """Why the plan is not composed from the bank, and what the teacher can do."""
+    if has_document:
+        return _say_request(
+            request,
+            "Rencana ini disusun dari dokumen yang Anda unggah dan CP, bukan dari bank topik.",
+            "This plan is built from your uploaded document and the CP, not from the topic bank.",
+        )
+    return _say_request(
+        request,
+        f"Bank topik belum memiliki kartu untuk '{request.topic}' ({request.subject_name} kelas "
+        f"{request.kelas_label}). Rencana ini hanya berpijak pada CP dan dokumen di indeks; unggah bab "
+        "Buku Siswa Anda (PDF/DOCX/teks) agar tujuan, kegiatan, dan soal diambil dari bab itu.",
+        f"The topic bank has no card for '{request.topic}' ({request.subject_name} grade "
+        f"{request.kelas_label}). This plan rests on the CP and indexed documents only; upload your "
+        "student-book chapter (PDF/DOCX/text) so that objectives, activities and questions come from it.",
+    )
+
+
+def _say_request(request: LessonRequest, indonesian: str, english: str) -> str:
+    return english if request.language == "en" else indonesian
 
 
 def load_teacher_document(path: str | Path | None) -> TeacherDocument | None:
@@ -178,7 +262,7 @@ def load_teacher_document(path: str | Path | None) -> TeacherDocument | None:
 def stream_plan(
     request: LessonRequest,
     *,
-    llm: BaseChatModel,
+    llm: BaseChatModel | None,
     retriever: HybridRetriever,
     library: Library | None = None,
     settings: Settings | None = None,
@@ -196,18 +280,26 @@ def stream_plan(
     plan = empty_plan(request, model_name or (settings.describe_provider() if settings else ""))
     plan.owner = owner
     grounding = Grounding(request, retriever, teacher_document)
-    topic_sources = grounding.check_topic()
+    match = find_card(request, retriever)
+    card = match.card if match is not None else None
+    if match is not None:
+        plan.card_id = match.card.id
+        plan.card_note = match.describe(request.language)
+        topic_sources = [card_source(match.card)]
+    else:
+        topic_sources = grounding.check_topic()
+        plan.warnings.append(no_card_message(request, teacher_document is not None))
     plan.cp, cp_sources = grounding.cp()
     if not plan.cp.found:
         plan.warnings.append(plan.cp.message)
-    drafter = Drafter(llm=llm, request=request, settings=settings)
-    plan.prompt_version = drafter.prompt_version
+    drafter = Drafter(llm=llm if request.use_model else None, request=request, settings=settings)
+    plan.prompt_version = drafter.prompt_version if drafter.llm is not None else ""
     yield PlanEvent("grounded", plan)
     for spec in FORMATS[request.format]:
         section_started = time.perf_counter()
         try:
             sources = _sources_for(spec, grounding, cp_sources, topic_sources)
-            write_section(plan, spec, sources, drafter)
+            write_section(plan, spec, sources, drafter, card=card)
         except ProviderError as exc:
             plan.status = "incomplete"
             plan.warnings.append(str(exc))
@@ -268,7 +360,8 @@ def regenerate_section(
     topic_sources = updated.sources()[:2]
     drafter = Drafter(llm=llm, request=plan.request, settings=settings)
     sources = _sources_for(spec, grounding, cp_sources, topic_sources)
-    write_section(updated, spec, sources, drafter, instruction=instruction.strip())
+    card = next((c for c in load_bank() if c.id == plan.card_id), None) if plan.card_id else None
+    write_section(updated, spec, sources, drafter, instruction=instruction.strip(), card=card)
     updated.checks = check_plan(updated)
     if library is not None:
         updated = save_plan(library, updated)

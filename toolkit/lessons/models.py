@@ -30,7 +30,7 @@ Dimensi = Literal[
     "kesehatan",
     "komunikasi",
 ]
-Author = Literal["model", "model+code", "code", "teacher", "missing"]
+Author = Literal["model", "model+code", "code", "bank", "bank+model", "teacher", "missing"]
 
 FORMAT_NAMES: dict[str, dict[str, str]] = {
     "modul-ajar": {"id": "Modul Ajar (Kurikulum Merdeka)", "en": "Modul Ajar (Kurikulum Merdeka)"},
@@ -160,6 +160,10 @@ class LessonRequest(BaseModel):
     language: LessonLanguage = "id"
     context: ClassContext = Field(default_factory=ClassContext)
     teacher_document: str | None = Field(default=None, description="Path of the teacher's own PDF/DOCX.")
+    use_model: bool = Field(default=True, description="False composes the plan from the bank and code only.")
+    use_bank: bool = Field(
+        default=True, description="False ignores the topic bank (the model and code write)."
+    )
 
     @model_validator(mode="after")
     def _normalise(self) -> LessonRequest:
@@ -540,6 +544,8 @@ class LessonPlan(BaseModel):
     material_id: str | None = None
     owner: str = Field(default="", description="Login of the teacher in workshop mode ('' otherwise).")
     stats: dict[str, Any] = Field(default_factory=dict)
+    card_id: str = Field(default="", description="The topic card the plan was composed from ('' if none).")
+    card_note: str = Field(default="", description="Which card was used and how it was matched.")
 
     def section(self, key: str) -> PlanSection:
         """The section with ``key`` (``KeyError`` when the format has none)."""

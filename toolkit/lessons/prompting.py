@@ -64,7 +64,7 @@ def context_line(request: LessonRequest) -> str:
 class Drafter:
     """Asks the model for one draft schema; counts calls and remembers what failed."""
 
-    llm: BaseChatModel
+    llm: BaseChatModel | None
     request: LessonRequest
     settings: Settings | None = None
     attempts: int = 2
@@ -98,6 +98,8 @@ class Drafter:
         max_tokens: int = 200,
     ) -> DraftT | None:
         """The model's draft, or None when it gave no valid one (``ProviderError`` when it failed)."""
+        if self.llm is None or not self.request.use_model:
+            return None
         language = self.request.language
         section_template, regenerate_template = self.templates()
         template = regenerate_template if problems else section_template

@@ -163,12 +163,20 @@ def check_key_grounded(item: QuizItem) -> CheckResult | None:
         keys = [max(item.correct, key=lambda answer: len(content_words(answer) & evidence_words), default="")]
     else:
         keys = item.correct
-    unsupported = [key for key in keys if not _mostly_in(content_words(key), evidence_words)]
+    unsupported = [key for key in keys if not _key_supported(key, item.evidence.quote, evidence_words)]
     return CheckResult(
         name="key_in_evidence",
         passed=not unsupported,
         detail=f"the evidence does not mention “{unsupported[0][:60]}”" if unsupported else "",
     )
+
+
+def _key_supported(key: str, quote: str, evidence_words: set[str]) -> bool:
+    """Most of the key's content words are in the quote; a key with none (``3/4``, ``x``) must occur in it."""
+    key_words = content_words(key)
+    if not key_words:
+        return contains_normalised(quote, key)
+    return _mostly_in(key_words, evidence_words)
 
 
 def _mostly_in(key_words: set[str], evidence_words: set[str], share: float = 0.6) -> bool:
@@ -188,8 +196,32 @@ def check_unique_stem(item: QuizItem, earlier: Sequence[QuizItem]) -> CheckResul
     )
 
 
+def check_distinct(item: QuizItem, earlier: Sequence[QuizItem], replacing: str | None = None) -> CheckResult:
+    """No other item of the quiz quotes the same evidence or has the same answer key.
+
+    ``replacing`` names the item a regenerated item replaces: it may share its evidence and key.
+    """
+    quote = normalise(item.evidence.quote) if item.evidence is not None else ""
+    key = normalise(" ".join(item.correct)) if item.type in ("mc", "mr", "short") else ""
+    for number, other in enumerate(earlier, 1):
+        if other.id == replacing:
+            continue
+        if quote and other.evidence is not None and normalise(other.evidence.quote) == quote:
+            return CheckResult(
+                name="distinct_evidence_and_key", passed=False, detail=f"the same evidence as item {number}"
+            )
+        if key and other.type in ("mc", "mr", "short") and normalise(" ".join(other.correct)) == key:
+            return CheckResult(
+                name="distinct_evidence_and_key", passed=False, detail=f"the same answer key as item {number}"
+            )
+    return CheckResult(name="distinct_evidence_and_key", passed=True)
+
+
 def run_deterministic_checks(
-    item: QuizItem, passages: Sequence[Passage], earlier: Sequence[QuizItem] = ()
+    item: QuizItem,
+    passages: Sequence[Passage],
+    earlier: Sequence[QuizItem] = (),
+    replacing: str | None = None,
 ) -> list[CheckResult]:
     """Every deterministic check that applies to the item's type."""
     results = [check_evidence(item, passages), check_key(item), *check_options(item)]
@@ -197,4 +229,5 @@ def run_deterministic_checks(
         if optional is not None:
             results.append(optional)
     results.append(check_unique_stem(item, earlier))
+    results.append(check_distinct(item, earlier, replacing))
     return results

@@ -98,6 +98,7 @@ def regenerate_item(
     )
     builder = QuizBuilder(request, quiz.passages, llm, None)
     builder.items = [item for item in quiz.items if item.id != item_id] + [old]
+    builder.replacing = old.id  # the replacement may share the old item's evidence, never its question
     replacement = builder.model_item(old.type, index + 1) if builder.llm is not None else None
     for _ in range(MAX_FALLBACK_ROUNDS):
         if replacement is not None:

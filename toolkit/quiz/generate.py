@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from toolkit.errors import ProviderError, StructuredOutputError
+from toolkit.bank.match import CardMatch, match_card
+from toolkit.errors import ProviderError, StructuredOutputError, ToolkitError
 from toolkit.index.retrieval import HybridRetriever
 from toolkit.prompts import load_prompt
+from toolkit.quiz.bank_items import BANK_PASSAGE_ID, bank_candidates, bank_passage, order_for
 from toolkit.quiz.checks import run_deterministic_checks
 from toolkit.quiz.drafts import ITEM_PROMPT, draft_item, item_from_draft
 from toolkit.quiz.fallback import FallbackPool
@@ -84,6 +86,7 @@ def check_item(
     llm: BaseChatModel | None,
     language: str,
     model_on_fallback: bool = True,
+    replacing: str | None = None,
 ) -> QuizItem:
     """The item with every check run: deterministic first, then the independent re-answer.
 
@@ -91,9 +94,15 @@ def check_item(
     re-derived from their evidence by extraction (gating); the model's re-answer is recorded as
     advisory when a model is available. Essays are checked for a scoring guide found in the evidence.
     """
-    checks = run_deterministic_checks(item, passages, earlier)
+    checks = run_deterministic_checks(item, passages, earlier, replacing)
     if all(check.passed for check in checks):
-        if item.type == "essay":
+        if item.origin == "bank":
+            # written and checked by people: the re-answers are recorded, the deterministic checks gate
+            advisory = extractive_check(item)
+            checks.append(advisory.model_copy(update={"gating": False}))
+            if llm is not None and model_on_fallback:
+                checks.append(model_check(item, llm, language, gating=False))
+        elif item.type == "essay":
             checks.append(extractive_check(item))
         elif item.origin == "model":
             if llm is None:
@@ -140,15 +149,23 @@ class QuizBuilder:
         passages: list[Passage],
         llm: BaseChatModel | None,
         progress: Progress | None,
+        bank: list[QuizItem] | None = None,
     ) -> None:
         self.request = request
         self.passages = passages
+        self.bank = list(bank or [])
+        self.replacing: str | None = None
+        """Id of the item a regenerated item replaces (it may share that item's evidence and key)."""
+        """Unused questions of the matched topic card, taken before anything is built from text."""
         self.llm = llm if request.use_model else None
         self.progress = progress
         self.items: list[QuizItem] = []
         self.dropped: list[DroppedItem] = []
         self.notes: list[str] = []
-        self.pool = FallbackPool(passages, request.language, objective=request.objective, topic=request.topic)
+        text_passages = [p for p in passages if p.id != BANK_PASSAGE_ID]
+        self.pool = FallbackPool(
+            text_passages, request.language, objective=request.objective, topic=request.topic
+        )
         self.fallback_streams: dict[QuestionType, Iterator[QuizItem]] = {}
         self.stats: dict[str, float] = {
             "model_drafts": 0,
@@ -196,6 +213,7 @@ class QuizBuilder:
                 llm=self.llm,
                 language=self.request.language,
                 model_on_fallback=self.request.model_check_on_fallback,
+                replacing=self.replacing,
             )
         except Exception as exc:
             if item.origin == "model" or not _is_provider_failure(exc):
@@ -273,15 +291,28 @@ class QuizBuilder:
         finally:
             self.stats["seconds_fallback"] += time.perf_counter() - started
 
+    def bank_item(self, kind: QuestionType) -> QuizItem | None:
+        """The bank question of ``kind`` the quiz needs most, checked (None when the card has no more)."""
+        higher = sum(1 for item in self.items if item.bloom >= "C3")
+        for candidate in order_for(self.request, kind, self.bank, higher, len(self.items)):
+            self.bank.remove(candidate)
+            self.stats["bank_candidates"] = self.stats.get("bank_candidates", 0) + 1
+            item = self._check(candidate)
+            if item.verified:
+                self.stats["bank_verified"] = self.stats.get("bank_verified", 0) + 1
+                return item
+            self._drop(item, item.failure_reason())
+        return None
+
     def build(self) -> None:
-        """Fill the quiz slot by slot."""
+        """Fill the quiz slot by slot: bank questions first, then the model, then the text."""
         plan = _plan(self.request)
         made: dict[QuestionType, int] = {}
         for position, kind in enumerate(plan):
             if self.progress is not None:
                 self.progress(len(self.items), len(plan), TYPE_NAMES[kind][self.request.language])
-            item: QuizItem | None = None
-            if self.llm is not None:
+            item: QuizItem | None = self.bank_item(kind) if self.bank else None
+            if item is None and self.llm is not None:
                 try:
                     item = self.model_item(kind, position)
                 except Exception as exc:
@@ -309,6 +340,21 @@ class QuizBuilder:
             self.progress(len(self.items), len(plan), "")
 
 
+def find_card(request: QuizRequest, retriever: HybridRetriever | None) -> CardMatch | None:
+    """The topic card for a quiz on a topic (never for the teacher's own text or file)."""
+    if (
+        not request.use_bank
+        or request.source_text is not None
+        or request.source_file
+        or not request.subject
+        or not request.query
+    ):
+        return None
+    return match_card(
+        request.query, request.subject, kelas=request.kelas, fase=request.fase, retriever=retriever
+    )
+
+
 def generate_quiz(
     request: QuizRequest,
     *,
@@ -323,8 +369,19 @@ def generate_quiz(
     Raises ``ToolkitError`` (with a sentence for the teacher) when there is no usable source.
     """
     started = time.perf_counter()
-    passages, notes = gather_passages(request, retriever)
-    builder = QuizBuilder(request, passages, llm, progress)
+    match = find_card(request, retriever)
+    if match is None:
+        passages, notes = gather_passages(request, retriever)
+        bank: list[QuizItem] = []
+    else:
+        try:
+            passages, notes = gather_passages(request, retriever)
+        except ToolkitError:
+            passages, notes = [], []
+        passages = [bank_passage(match.card), *passages]
+        bank = bank_candidates(match.card)
+        notes.insert(0, match.describe(request.language))
+    builder = QuizBuilder(request, passages, llm, progress, bank)
     builder.build()
     builder.stats["seconds_total"] = time.perf_counter() - started
     title = (

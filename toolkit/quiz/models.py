@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, computed_field, model_validator
 
 QuestionType = Literal["mc", "mr", "tf", "short", "match", "order", "essay"]
 QUESTION_TYPES: tuple[QuestionType, ...] = ("mc", "mr", "tf", "short", "match", "order", "essay")
-Origin = Literal["model", "fallback", "teacher"]
+Origin = Literal["model", "fallback", "teacher", "bank"]
 Bloom = Literal["C1", "C2", "C3", "C4", "C5", "C6"]
 Difficulty = Literal["easy", "medium", "hard"]
 QuizLanguage = Literal["id", "en"]
@@ -157,6 +157,7 @@ class QuizRequest(BaseModel):
     difficulty: Literal["mixed", "easy", "medium", "hard"] = "mixed"
     bloom_levels: list[Bloom] = Field(default_factory=list, description="Preferred Bloom levels.")
     use_model: bool = Field(default=True, description="False builds every item from the text only.")
+    use_bank: bool = Field(default=True, description="False ignores the topic bank's questions.")
     model_check_on_fallback: bool = Field(
         default=True, description="Also ask the model to re-answer fallback items (advisory)."
     )
@@ -165,6 +166,15 @@ class QuizRequest(BaseModel):
 
     @model_validator(mode="after")
     def _has_something_to_work_from(self) -> QuizRequest:
+        if self.subject is not None and self.subject.strip():
+            from toolkit.index.metadata import known_subjects_sentence, normalise_subject
+
+            slug = normalise_subject(self.subject)
+            if slug is None:
+                raise ValueError(known_subjects_sentence(self.subject, self.language))
+            self.subject = slug
+        elif self.subject is not None:
+            self.subject = None
         if not (self.topic.strip() or self.objective.strip() or self.source_text or self.source_file):
             raise ValueError("give a topic, a tujuan pembelajaran, a text or a file")
         for kind, count in self.counts.items():

@@ -7,11 +7,14 @@ from pathlib import Path
 
 from toolkit.errors import ToolkitError
 from toolkit.index.documents import load_document
+from toolkit.index.lexical import tokenize
 from toolkit.index.retrieval import HybridRetriever, SearchFilters
 from toolkit.quiz.models import Passage, QuizRequest
 from toolkit.quiz.text import guess_language
 
 MAX_PASSAGE_CHARS = 1600
+OFF_TOPIC_DOC_TYPES = frozenset({"cp"})
+"""Documents about the curriculum itself: quiz items are never built from them."""
 
 MESSAGES = {
     "no_passages": {
@@ -98,9 +101,16 @@ def passages_from_index(request: QuizRequest, retriever: HybridRetriever) -> tup
         )
         if hits:
             notes.append(message("other_language", request.language))
+    wanted = {token for token in tokenize(request.query) if len(token) >= 3}
+    on_topic = [
+        hit
+        for hit in hits
+        if str(hit.metadata.get("doc_type", "")).lower() not in OFF_TOPIC_DOC_TYPES
+        and (not wanted or wanted & set(tokenize(f"{hit.citation.title} {hit.citation.heading} {hit.text}")))
+    ]
     passages = [
         Passage(id=f"P{number}", text=hit.text, citation=hit.citation.label(), source=hit.citation.source)
-        for number, hit in enumerate(hits, 1)
+        for number, hit in enumerate(on_topic, 1)
     ]
     return passages, notes
 

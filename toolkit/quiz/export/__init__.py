@@ -11,6 +11,7 @@ from toolkit.quiz.export.docx_export import export_docx
 from toolkit.quiz.export.forms import export_forms_json
 from toolkit.quiz.export.gift import export_gift
 from toolkit.quiz.export.kahoot import export_kahoot
+from toolkit.quiz.export.kisi_kisi import export_kisi_kisi_docx, export_kisi_kisi_xlsx
 from toolkit.quiz.export.moodle_xml import export_moodle_xml
 from toolkit.quiz.export.qti import export_qti
 from toolkit.quiz.export.wayground import export_wayground
@@ -27,6 +28,8 @@ EXPORTERS: dict[str, Exporter] = {
     "forms-json": export_forms_json,
     "docx": export_docx,
     "csv": export_csv,
+    "kisi-kisi-docx": export_kisi_kisi_docx,
+    "kisi-kisi-xlsx": export_kisi_kisi_xlsx,
 }
 FORMATS = tuple(EXPORTERS)
 
