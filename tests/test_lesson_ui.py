@@ -34,7 +34,8 @@ def client(services: Services) -> Iterator[Client]:
         demo.close()
 
 
-FORM = ["rpp", "ipa", "D", "7", "id", "fotosintesis", 2, 40, 1, 30, "tanpa internet", "", "", None]
+# the last field ("model": no topic bank) keeps these tests on the model path; test_bank_tools covers the bank
+FORM = ["rpp", "ipa", "D", "7", "id", "fotosintesis", 2, 40, 1, 30, "tanpa internet", "", "", None, "model"]
 
 
 def test_tab_is_registered_after_the_curriculum_tab() -> None:

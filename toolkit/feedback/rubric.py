@@ -107,6 +107,8 @@ class RubricRequest(BaseModel):
     points: int | None = Field(default=None, ge=1, le=10)
     subject: str | None = None
     fase: str | None = None
+    kelas: int | None = Field(default=None, ge=1, le=12)
+    topic: str = Field(default="", max_length=200, description="Chapter or topic: its card's KKTP is used.")
 
 
 class PassageSearch(Protocol):
@@ -187,6 +189,59 @@ def _qualifier(index: int, count: int, language: str) -> str:
     return words[round(index * (len(words) - 1) / max(count - 1, 1))]
 
 
+def rubric_from_card(
+    request: RubricRequest, levels: list[RubricLevel], points: list[str], retriever: PassageSearch | None
+) -> Rubric | None:
+    """A rubric whose criteria are the matched topic card's success criteria (KKTP), or None.
+
+    The card's four levels (baru berkembang, layak, cakap, mahir) fill a four-level rubric; with
+    other levels the card's lowest and highest descriptions frame the ones between. The reference's
+    key points go to the first criterion only, so no two criteria share key points.
+    """
+    from toolkit.bank.loader import card_citation
+    from toolkit.bank.match import match_card
+    from toolkit.index.metadata import normalise_subject
+
+    subject = normalise_subject(request.subject) if request.subject else None
+    if subject is None:
+        return None
+    match = match_card(
+        request.topic or request.goal,
+        subject,
+        kelas=request.kelas,
+        fase=request.fase,
+        retriever=retriever,  # type: ignore[arg-type]
+    )
+    if match is None:
+        return None
+    card = match.card
+    criteria = []
+    for number, item in enumerate(card.success_criteria):
+        four = [item.baru_berkembang, item.layak, item.cakap, item.mahir]
+        if len(levels) == 4:
+            descriptors = four
+        else:
+            descriptors = [four[round(i * 3 / max(1, len(levels) - 1))] for i in range(len(levels))]
+        criteria.append(
+            RubricCriterion(
+                name=item.criterion[:120],
+                weight=1.0,
+                descriptors=descriptors,
+                key_points=points[:12] if number == 0 else [],
+            )
+        )
+    goal = " ".join(request.goal.split())
+    title = ("Rubrik: " if request.language == "id" else "Rubric: ") + goal[:120]
+    return Rubric(
+        title=title,
+        task=goal,
+        language=request.language,
+        levels=levels,
+        criteria=criteria,
+        sources=[card_citation(card)],
+    )
+
+
 def generate_rubric(request: RubricRequest, retriever: PassageSearch | None = None) -> Rubric:
     """A complete rubric for ``request.goal``, citing KKTP guidance from the index when available."""
     from toolkit.feedback.signals import key_points
@@ -195,6 +250,9 @@ def generate_rubric(request: RubricRequest, retriever: PassageSearch | None = No
     levels = make_levels(request.level_labels, request.points, language)
     goal = " ".join(request.goal.split())
     points = key_points(request.reference) if request.reference.strip() else []
+    from_card = rubric_from_card(request, levels, points, retriever)
+    if from_card is not None:
+        return from_card
     criteria = []
     for name, weight in TEMPLATES[task_kind(goal)][language]:
         descriptors = []

@@ -23,7 +23,9 @@ from toolkit.llm.structured import generate_structured
 from toolkit.prompts import load_prompt
 from toolkit.quiz.text import content_words, sentences
 
-ENRICHABLE = frozenset({"meaningful", "reading", "subject_matter", "prior_text", "learners"})
+ENRICHABLE = frozenset(
+    {"meaningful", "reading", "subject_matter", "prior_text", "learners", "teaching_model"}
+)
 """Builders whose prose (a ``TextContent``) the model may add to."""
 MIN_SUPPORT = 0.7
 MISCONCEPTION_OVERLAP = 0.6

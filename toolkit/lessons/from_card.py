@@ -53,7 +53,7 @@ from toolkit.lessons.models import (
     TextContent,
     WorksheetContent,
 )
-from toolkit.lessons.sections import DESIGN_LABELS, STAGES
+from toolkit.lessons.sections import DESIGN_LABELS, STAGES, teaching_model_name
 from toolkit.quiz.text import sentences
 
 MAX_PHASE_STEPS = 10
@@ -452,7 +452,16 @@ def design(context: BuildContext) -> BaseModel:
     return KeyValueContent(rows=rows)
 
 
+def teaching_model(context: BuildContext) -> BaseModel:
+    """The subject's teaching model, and the card's activities that carry it."""
+    card = _card(context)
+    titles = "; ".join(f"{a.title} ({a.kind})" for a in card.activities[:4])
+    lead = context.say("Kegiatan inti dari bank topik", "Core activities from the topic bank")
+    return TextContent(text=f"{teaching_model_name(context)}. {lead}: {titles}.")
+
+
 COMPOSERS: dict[str, Callable[[BuildContext], BaseModel]] = {
+    "teaching_model": teaching_model,
     "prior_text": prior_text,
     "prior_list": prior_list,
     "facilities": facilities,

@@ -73,6 +73,53 @@ def ask_curriculum(
     yield answer, passages, t("done", language) + " " + t("model_note", language)
 
 
+def bank_chapters(subject: str, kelas: str, language: str) -> tuple[Any, str]:
+    """(chapter dropdown update, status) for a subject and grade of the topic bank."""
+    from toolkit.bank.loader import cards_for
+
+    cards = cards_for(subject or None, kelas=optional_int(kelas))
+    if not (subject or kelas):
+        return gr.update(choices=[], value=None), t("bank_pick", language)
+    choices = [(f"Kelas {c.kelas} · Bab {c.chapter or '-'} · {c.title}", c.id) for c in cards]
+    status = t("bank_count", language, n=len(cards)) if cards else t("bank_none", language)
+    return gr.update(choices=choices, value=choices[0][1] if choices else None), status
+
+
+def bank_card(card_id: str, language: str) -> str:
+    """The chosen card as Markdown (or a sentence when there is none)."""
+    from toolkit.bank.loader import load_bank
+    from toolkit.bank.render import card_markdown
+
+    card = next((c for c in load_bank() if c.id == card_id), None)
+    return card_markdown(card) if card is not None else t("bank_pick", language)
+
+
+def build_bank_browser(language: gr.Radio, labels: Labelled) -> None:
+    """Browse the topic bank by subject, grade and chapter."""
+    lang = "id"
+    with gr.Accordion(t("bank_title", lang), open=False):
+        with gr.Row():
+            subject = labels.add(
+                gr.Dropdown(subject_choices(), value="", label=t("subject", lang)), label="subject"
+            )
+            kelas = labels.add(
+                gr.Dropdown(
+                    [("—", ""), *((str(n), str(n)) for n in range(1, 10))], value="", label=t("kelas", lang)
+                ),
+                label="kelas",
+            )
+            chapter = labels.add(
+                gr.Dropdown([], label=t("bank_chapter", lang), scale=2), label="bank_chapter"
+            )
+        status = gr.Markdown("")
+        card = gr.Markdown("")
+        subject.change(bank_chapters, [subject, kelas, language], [chapter, status], api_name="bank_chapters")
+        kelas.change(
+            bank_chapters, [subject, kelas, language], [chapter, status], api_name="bank_chapters_grade"
+        )
+        chapter.change(bank_card, [chapter, language], card, api_name="bank_card")
+
+
 def build_curriculum_tab(services: Services, language: gr.Radio, labels: Labelled) -> None:
     """Lay out the tab inside the current ``gr.Blocks`` and wire its events."""
     lang = services.settings.language
@@ -97,6 +144,7 @@ def build_curriculum_tab(services: Services, language: gr.Radio, labels: Labelle
     status = gr.Markdown("")
     answer = labels.add(gr.Textbox(label=t("answer", lang), lines=4, interactive=False), label="answer")
     results = gr.Markdown()
+    build_bank_browser(language, labels)
 
     def on_search(q: str, s: str, f: str, g: str, n: float, ui: str) -> tuple[str, str]:
         return search_curriculum(services, q, s, f, g, n, ui)

@@ -26,7 +26,7 @@ from toolkit.feedback.rubric_io import (
 )
 from toolkit.feedback.service import FeedbackRun, run_feedback, save_feedback, save_rubric, write_outputs
 from toolkit.services import Services
-from toolkit.ui.common import Labelled, readable_error
+from toolkit.ui.common import Labelled, kelas_choices, optional_int, readable_error, subject_choices
 from toolkit.ui.i18n import register_texts, t
 from toolkit.ui.library_tab import owner_for
 
@@ -35,6 +35,11 @@ register_texts(
         "tab_feedback": {"id": "Umpan Balik", "en": "Feedback"},
         "fb_goal": {"id": "Tujuan pembelajaran / tugas / soal", "en": "Learning goal / task / question"},
         "fb_reference": {"id": "Jawaban acuan (opsional)", "en": "Reference answer (optional)"},
+        "fb_topic": {
+            "id": "Bab / topik (KKTP dari bank topik)",
+            "en": "Chapter / topic (KKTP from the topic bank)",
+        },
+        "fb_topic_hint": {"id": "misalnya: pecahan", "en": "for example: fractions"},
         "fb_levels": {
             "id": "Label tingkat (pisahkan dengan koma, opsional)",
             "en": "Level labels (comma-separated, optional)",
@@ -141,6 +146,18 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
             gr.Textbox(label=t("fb_reference", lang), lines=2, scale=3), label="fb_reference"
         )
     with gr.Row():
+        rubric_subject = labels.add(
+            gr.Dropdown(subject_choices(), value="", label=t("subject", lang)), label="subject"
+        )
+        rubric_kelas = labels.add(
+            gr.Dropdown(kelas_choices(), value="", label=t("kelas", lang)), label="kelas"
+        )
+        rubric_topic = labels.add(
+            gr.Textbox(value="", label=t("fb_topic", lang), placeholder=t("fb_topic_hint", lang), scale=2),
+            label="fb_topic",
+            placeholder="fb_topic_hint",
+        )
+    with gr.Row():
         level_labels = labels.add(gr.Textbox(label=t("fb_levels", lang)), label="fb_levels")
         points = labels.add(gr.Number(value=0, precision=0, label=t("fb_points", lang)), label="fb_points")
         generate_button = labels.add(
@@ -181,7 +198,17 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
     approve_button = labels.add(gr.Button(t("fb_approve", lang)), value="fb_approve")
     files = labels.add(gr.File(label=t("fb_files", lang), file_count="multiple"), label="fb_files")
 
-    def on_generate(g: str, ref: str, lab: str, n: float, ui: str, request: gr.Request) -> tuple[Any, str]:
+    def on_generate(
+        g: str,
+        ref: str,
+        lab: str,
+        n: float,
+        ui: str,
+        request: gr.Request,
+        subj: str = "",
+        grade: str = "",
+        topic: str = "",
+    ) -> tuple[Any, str]:
         try:
             rubric_request = RubricRequest(
                 goal=g,
@@ -189,6 +216,9 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 language="en" if ui == "en" else "id",
                 level_labels=[x.strip() for x in (lab or "").split(",") if x.strip()] or None,
                 points=int(n) if n else None,
+                subject=subj or None,
+                kelas=optional_int(grade),
+                topic=topic or "",
             )
             try:
                 retriever = services.retriever()
@@ -316,7 +346,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
 
     generate_button.click(
         on_generate,
-        [goal, reference, level_labels, points, language],
+        [goal, reference, level_labels, points, language, rubric_subject, rubric_kelas, rubric_topic],
         [editor, status],
         api_name="generate_rubric",
     )

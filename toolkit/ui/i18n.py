@@ -38,6 +38,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Type a question or keywords first.",
     },
     "found": {"id": "{n} kutipan ditemukan.", "en": "{n} passages found."},
+    "ls_source": {"id": "Sumber isi rencana", "en": "Where the plan's content comes from"},
+    "ls_source_bank-model": {
+        "id": "Bank topik + tambahan model (disarankan)",
+        "en": "Topic bank + the model's additions (recommended)",
+    },
+    "ls_source_bank": {
+        "id": "Bank topik saja (cepat, tanpa model)",
+        "en": "Topic bank only (fast, no model)",
+    },
+    "ls_source_model": {"id": "Model saja (tanpa bank topik)", "en": "Model only (no topic bank)"},
+    "bank_title": {
+        "id": "Bank topik: jelajahi bab Buku Siswa",
+        "en": "Topic bank: browse the student-book chapters",
+    },
+    "bank_chapter": {"id": "Bab / topik", "en": "Chapter / topic"},
+    "bank_show": {"id": "Tampilkan kartu", "en": "Show card"},
+    "bank_count": {
+        "id": "{n} kartu topik untuk pilihan ini.",
+        "en": "{n} topic cards for this choice.",
+    },
+    "bank_none": {
+        "id": "Belum ada kartu topik untuk pilihan ini.",
+        "en": "No topic cards for this choice yet.",
+    },
+    "bank_pick": {
+        "id": "Pilih mata pelajaran dan kelas, lalu bab.",
+        "en": "Pick a subject and grade, then a chapter.",
+    },
     "thinking": {"id": "Model sedang menulis…", "en": "The model is writing…"},
     "done": {"id": "Selesai.", "en": "Done."},
     "sources": {"id": "Sumber", "en": "Sources"},

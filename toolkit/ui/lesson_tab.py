@@ -125,7 +125,10 @@ FORM_FIELDS = (
     "support",
     "extension",
     "document",
+    "content_source",
 )  # the lesson form's inputs in the order of the generate event (before the interface language)
+CONTENT_SOURCES = ("bank-model", "bank", "model")
+"""Where a plan's substance comes from: the topic bank with the model's additions, the bank alone, the model."""
 EMPTY = ("", "", "", "")
 
 
@@ -191,6 +194,7 @@ def generate_lesson(
     owner: str = "",
 ) -> Iterator[tuple[Any, ...]]:
     """Stream (state, plan, checks, sources, status, section choices, files) while the plan is written."""
+    source = form.get("content_source") or "bank-model"
     try:
         request = build_request(
             format=form["format"] or "modul-ajar",
@@ -211,6 +215,8 @@ def generate_lesson(
                 "needs_extension": form["extension"] or "",
             },
             teacher_document=form["document"] or None,
+            use_model=source != "bank",
+            use_bank=source != "model",
         )
     except (ToolkitError, ValueError) as exc:
         yield None, *EMPTY[:3], readable_error(exc, language), gr.update(), None
@@ -219,7 +225,7 @@ def generate_lesson(
     try:
         stream = stream_plan(
             request,
-            llm=services.llm(),
+            llm=services.llm() if request.use_model else None,
             retriever=services.retriever(),
             library=services.library(),
             settings=services.settings,
@@ -229,7 +235,7 @@ def generate_lesson(
             plan = event.plan
             total = len(plan.sections)
             if event.kind == "grounded":
-                status = t("ls_grounded", language)
+                status = t("ls_grounded", language) + (f" {plan.card_note}" if plan.card_note else "")
             elif event.kind == "section":
                 written = sum(1 for s in plan.sections if s.author != "missing")
                 status = t("ls_writing", language, n=written, total=total)
@@ -388,6 +394,14 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
             ),
             label="ls_document",
         )
+    content_source = labels.add(
+        gr.Radio(
+            [(t(f"ls_source_{name}", lang), name) for name in CONTENT_SOURCES],
+            value="bank-model",
+            label=t("ls_source", lang),
+        ),
+        label="ls_source",
+    )
     generate_button = labels.add(gr.Button(t("ls_generate", lang), variant="primary"), value="ls_generate")
     status = gr.Markdown("", elem_id="lesson-status")
     with gr.Row():
@@ -428,6 +442,7 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
         support,
         extension,
         document,
+        content_source,
         language,
     ]
     names = list(FORM_FIELDS)
@@ -448,10 +463,11 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
         sp: str,
         ex: str,
         doc: str | None,
+        src: str,
         ui: str,
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
-        form = dict(zip(names, [f, s, fa, k, pl, tp, j, m, mt, cs, dv, sp, ex, doc], strict=True))
+        form = dict(zip(names, [f, s, fa, k, pl, tp, j, m, mt, cs, dv, sp, ex, doc, src], strict=True))
         yield from generate_lesson(services, form, ui, owner_for(services, request) or "")
 
     def on_edit(state: dict[str, Any] | None, key: str | None, text: str, ui: str) -> tuple[Any, ...]:
