@@ -202,3 +202,44 @@ def test_the_curriculum_tab_browses_subject_grade_and_chapter() -> None:
     assert _card().concepts[0].term in page and "Bab 2" in page
     _, status = bank_chapters("ipa", "1", "en")
     assert "No topic cards" in status
+
+
+CHAPTER = """# Bab 3 Magnet
+
+## Mengenal magnet
+
+Magnet adalah benda yang dapat menarik benda lain yang terbuat dari besi atau baja.
+Kutub magnet adalah bagian ujung magnet yang gaya tariknya paling kuat.
+Contoh benda magnetis di rumah adalah paku, peniti, dan gunting.
+
+## Sifat magnet
+
+Gaya magnet adalah tarikan atau dorongan yang ditimbulkan magnet tanpa menyentuh benda.
+Kutub senama saling tolak-menolak, sedangkan kutub tidak senama saling tarik-menarik.
+
+## Ayo Berlatih
+
+Mengapa paku dapat ditarik magnet, tetapi penghapus tidak?
+Apa yang terjadi jika dua kutub utara magnet didekatkan?
+"""
+
+
+def test_an_uploaded_chapter_becomes_the_plans_substance(retriever: HybridRetriever, tmp_path: Path) -> None:
+    path = tmp_path / "bab-magnet.md"
+    path.write_text(CHAPTER, encoding="utf-8")
+    request = build_request(
+        format="modul-ajar",
+        subject="ipas",
+        kelas=6,
+        topic="magnet",
+        teacher_document=str(path),
+        use_model=False,
+    )
+    plan = generate_plan(request, llm=None, retriever=retriever)
+    assert "bab-magnet.md" in plan.card_note and plan.card_id == ""
+    objectives = " ".join(o["text"] for o in plan.section("tujuan_pembelajaran").content["objectives"])
+    assert "Kutub magnet" in objectives and "Gaya magnet" in objectives
+    tasks = plan.section("lkpd").content["tasks"]
+    assert any("Mengapa paku dapat ditarik magnet" in task for task in tasks)
+    assert any("bab-magnet.md" in source.label for source in plan.sources())
+    assert all(check.passed for check in plan.checks), [c.message for c in plan.checks if not c.passed]

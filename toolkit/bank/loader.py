@@ -41,6 +41,8 @@ def load_bank(root: Path = BANK_DIR) -> tuple[TopicCard, ...]:
 
 def card_citation(card: TopicCard) -> str:
     """How a plan or quiz cites a card."""
+    if card.origin == "teacher":
+        return f"Bab dari guru: {card.title}"
     bab = f", Bab {card.chapter}" if card.chapter else ""
     return f"Bank topik: {card.title} (kelas {card.kelas}{bab}) [{card.id}]"
 

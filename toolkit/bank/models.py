@@ -149,6 +149,9 @@ class TopicCard(_Strict):
     success_criteria: list[SuccessCriterion] = Field(min_length=2)
     local_context: list[str] = Field(min_length=1)
     reflection: list[str] = Field(min_length=2, description="Reflection questions for learners.")
+    origin: Literal["bank", "teacher"] = Field(
+        default="bank", description="'teacher': built for one plan from the teacher's uploaded chapter."
+    )
 
     @field_validator("id")
     @classmethod

@@ -11,6 +11,7 @@ content; ``COMPOSERS`` maps builder names to composers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -60,8 +61,14 @@ MAX_PHASE_STEPS = 10
 
 
 def card_source(card: TopicCard) -> SourceRef:
-    """The card as a source a plan cites."""
-    return SourceRef(label=card_citation(card), source=card.id, excerpt=card.summary)
+    """The card (or the teacher's chapter it was built from) as a source a plan cites."""
+    origin: Literal["index", "teacher-document"] = "teacher-document" if card.origin == "teacher" else "index"
+    return SourceRef(
+        label=card_citation(card),
+        source=card.sources[0] if card.origin == "teacher" else card.id,
+        excerpt=card.summary,
+        origin=origin,
+    )
 
 
 def _card(context: BuildContext) -> TopicCard:
@@ -179,9 +186,11 @@ def glossary(context: BuildContext) -> BaseModel:
     )
 
 
-def misconceptions(context: BuildContext) -> BaseModel:
-    """The card's misconceptions with their corrections."""
+def misconceptions(context: BuildContext) -> BaseModel | None:
+    """The card's misconceptions with their corrections (None when it lists none)."""
     card = _card(context)
+    if not card.misconceptions:
+        return None
     return MisconceptionsContent(
         items=[
             Misconception(misconception=m.wrong[:400], response=m.correction[:600])
@@ -220,6 +229,7 @@ def _assessment(context: BuildContext, kind: str) -> BaseModel:
     card = _card(context)
     criteria = "; ".join(c.criterion for c in card.success_criteria)
     higher = [q for q in card.questions if q.bloom >= "C3"]
+    example = (higher or card.questions)[0].stem if card.questions else card.diagnostic.question
     texts = (
         f"{card.diagnostic.question} "
         + context.say("Jawaban yang diharapkan: ", "Expected answer: ")
@@ -232,7 +242,7 @@ def _assessment(context: BuildContext, kind: str) -> BaseModel:
             f"{len(card.questions)} soal bank topik ({len(higher)} soal C3 ke atas), misalnya: ",
             f"{len(card.questions)} bank questions ({len(higher)} at C3 or above), e.g.: ",
         )
-        + (higher or card.questions)[0].stem,
+        + example,
     )
     items = [
         AssessmentItem(
@@ -255,12 +265,13 @@ def reflection(context: BuildContext) -> BaseModel:
         )
         for c in card.success_criteria[:3]
     ]
-    teacher.append(
-        context.say(
-            f"Apakah miskonsepsi “{card.misconceptions[0].wrong[:120]}” masih muncul?",
-            f"Does the misconception “{card.misconceptions[0].wrong[:120]}” still appear?",
+    if card.misconceptions:
+        teacher.append(
+            context.say(
+                f"Apakah miskonsepsi “{card.misconceptions[0].wrong[:120]}” masih muncul?",
+                f"Does the misconception “{card.misconceptions[0].wrong[:120]}” still appear?",
+            )
         )
-    )
     return ReflectionContent(learners=list(card.reflection)[:6], teacher=teacher[:6])
 
 
@@ -389,14 +400,14 @@ def cycles(context: BuildContext) -> BaseModel:
     minutes = cycle_minutes(context.request.duration.total_minutes)
     checks = [q.stem for q in card.questions if q.bloom <= "C2" and q.type in ("mc", "short", "tf")]
     levels = [o.bloom for o in card.objectives]
-    top_question = max(card.questions, key=lambda q: q.bloom)
+    top_question = max(card.questions, key=lambda q: q.bloom) if card.questions else None
     items = []
     for index, cycle_total in enumerate(minutes):
         last = index == len(minutes) - 1
         level = levels[round(index * (len(levels) - 1) / max(1, len(minutes) - 1))]
         activity = card.activities[index % len(card.activities)]
         practice = " ".join(activity.steps)
-        if last and top_question.bloom > level:
+        if last and top_question is not None and top_question.bloom > level:
             level = top_question.bloom
             practice = f"{practice} {top_question.stem}"
 
@@ -460,7 +471,7 @@ def teaching_model(context: BuildContext) -> BaseModel:
     return TextContent(text=f"{teaching_model_name(context)}. {lead}: {titles}.")
 
 
-COMPOSERS: dict[str, Callable[[BuildContext], BaseModel]] = {
+COMPOSERS: dict[str, Callable[[BuildContext], BaseModel | None]] = {
     "teaching_model": teaching_model,
     "prior_text": prior_text,
     "prior_list": prior_list,
@@ -487,4 +498,6 @@ COMPOSERS: dict[str, Callable[[BuildContext], BaseModel]] = {
     "cycles": cycles,
     "exit_ticket": exit_ticket,
 }
-"""Builder name -> composer from the card (builders not listed keep their own code: identity, CP, ...)."""
+"""Builder name -> composer from the card (builders not listed keep their own code: identity, CP, ...).
+
+A composer returns None when the card has nothing for its section; the section's own builder writes it."""

@@ -17,8 +17,9 @@ from typing import Literal
 
 import yaml
 from langchain_core.language_models.chat_models import BaseChatModel
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from toolkit.bank.chapter import card_from_chapter
 from toolkit.bank.loader import load_bank
 from toolkit.bank.match import CardMatch, match_card
 from toolkit.bank.models import TopicCard
@@ -122,7 +123,9 @@ def write_section(
         card=card,
     )
     if card is not None and spec.builder in COMPOSERS:
-        return _write_from_card(plan, spec, context)
+        composed = COMPOSERS[spec.builder](context)
+        if composed is not None:
+            return _write_from_card(plan, spec, context, composed)
     built = builder.build(context)
     section = PlanSection(
         key=spec.key,
@@ -183,10 +186,11 @@ def write_section(
     return section
 
 
-def _write_from_card(plan: LessonPlan, spec: SectionSpec, context: BuildContext) -> PlanSection:
+def _write_from_card(
+    plan: LessonPlan, spec: SectionSpec, context: BuildContext, content: BaseModel
+) -> PlanSection:
     """A section composed from the topic card (then enriched by the model where that is allowed)."""
     assert context.card is not None
-    content = COMPOSERS[spec.builder](context)
     author: Author = "bank"
     notes: list[str] = []
     if plan.request.use_model and spec.builder in ENRICHABLE:
@@ -229,13 +233,30 @@ def find_card(request: LessonRequest, retriever: HybridRetriever | None) -> Card
     )
 
 
+def chapter_card(request: LessonRequest, document: TeacherDocument | None) -> TopicCard | None:
+    """A one-plan card from the teacher's uploaded chapter (None without one, or when it has too little)."""
+    if document is None:
+        return None
+    return card_from_chapter(
+        document.name,
+        [(hit.citation.heading, hit.text) for hit in document.hits],
+        subject=request.subject,
+        fase=request.fase or "",
+        kelas=request.kelas,
+        topic=request.topic,
+        language=request.language,
+    )
+
+
 def no_card_message(request: LessonRequest, has_document: bool) -> str:
     """Why the plan is not composed from the bank, and what the teacher can do."""
     if has_document:
         return _say_request(
             request,
-            "Rencana ini disusun dari dokumen yang Anda unggah dan CP, bukan dari bank topik.",
-            "This plan is built from your uploaded document and the CP, not from the topic bank.",
+            "Dokumen yang Anda unggah tidak memuat cukup definisi (kalimat 'X adalah ...') untuk menyusun "
+            "tujuan dan kegiatan darinya; bagian rencana ditulis dari dokumen itu dan CP oleh model atau templat.",
+            "Your uploaded document holds too few definitions ('X is ...') to build objectives and activities "
+            "from; the plan's sections are written from it and the CP by the model or templates.",
         )
     return _say_request(
         request,
@@ -281,11 +302,20 @@ def stream_plan(
     plan.owner = owner
     grounding = Grounding(request, retriever, teacher_document)
     match = find_card(request, retriever)
-    card = match.card if match is not None else None
+    card = match.card if match is not None else chapter_card(request, teacher_document)
     if match is not None:
         plan.card_id = match.card.id
         plan.card_note = match.describe(request.language)
         topic_sources = [card_source(match.card)]
+    elif card is not None and teacher_document is not None:
+        plan.card_note = _say_request(
+            request,
+            f"Disusun dari bab yang Anda unggah ({teacher_document.name}): {len(card.concepts)} konsep, "
+            f"{len(card.activities[1].steps)} tugas LKPD.",
+            f"Built from your uploaded chapter ({teacher_document.name}): {len(card.concepts)} concepts, "
+            f"{len(card.activities[1].steps)} worksheet tasks.",
+        )
+        topic_sources = [card_source(card)]
     else:
         topic_sources = grounding.check_topic()
         plan.warnings.append(no_card_message(request, teacher_document is not None))
