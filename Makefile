@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup test-deps index run test lint unit benchmark clean
+.PHONY: setup test-deps gift-parser index run test lint unit benchmark screenshots bank-benchmark embeddings clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,8 +42,26 @@ test-deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null 2>&1; } || \
 		echo "no colour emoji font: the check marks in screenshots show as boxes (tests are not affected)"
 
-test: setup test-deps lint
+# The strict GIFT reference parser (npm's gift-pegjs) for the exporter tests, in .kelas/node.
+gift-parser:
+	@test -d .kelas/node/node_modules/gift-pegjs || { command -v npm >/dev/null 2>&1 && \
+		npm install --silent --prefix .kelas/node gift-pegjs@1 >/dev/null 2>&1; } || \
+		echo "npm is missing or offline: the GIFT parser tests will be skipped"
+
+test: setup test-deps gift-parser lint
 	$(BIN)/python -m pytest
+
+# The README's screenshots, taken by the browser tests into docs/screenshots.
+screenshots: setup test-deps
+	KELAS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py
+
+# The knowledge bank benchmark (benchmarks/bank/results.json, quoted in benchmarks/README.md).
+bank-benchmark: setup
+	$(BIN)/python benchmarks/bank_benchmark.py
+
+# The shipped passage vectors of the corpora (corpora/embeddings/), after the corpora change.
+embeddings: setup
+	$(BIN)/kelas index --save-embeddings
 
 unit: setup
 	$(BIN)/python -m pytest -m "not e2e"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,16 @@ FLAGS = [
 ]
 pytestmark = pytest.mark.e2e
 STATUS = "#lesson-status [data-testid='markdown']"  # the text itself, not Gradio's progress overlay
+
+
+def screenshot_folder() -> Path:
+    """Where screenshots go: ``KELAS_SCREENSHOTS`` (``make screenshots`` sets docs/screenshots), else a temp folder.
+
+    Tests never write into the tracked ``docs/screenshots`` unless asked to.
+    """
+    folder = Path(os.environ.get("KELAS_SCREENSHOTS") or Path(tempfile.gettempdir()) / "kelas-screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +151,7 @@ def test_search_ask_language_and_library_in_the_browser(page: Any) -> None:
     page.get_by_text("Selesai.").wait_for(timeout=120_000)
     answer = page.get_by_label("Jawaban model").input_value()
     assert answer.strip()
-    screenshots = REPO / "docs" / "screenshots"
-    screenshots.mkdir(parents=True, exist_ok=True)
+    screenshots = screenshot_folder()
     page.screenshot(path=str(screenshots / "kurikulum.png"), full_page=True)
 
     page.get_by_text("English", exact=True).click()
@@ -177,7 +187,7 @@ def test_make_a_quiz_and_download_an_export(page: Any, tmp_path: Path) -> None:
     page.get_by_text("Ekspor selesai.").wait_for(timeout=60_000)
     saved = download(page, ".gift", tmp_path)
     assert "::" in saved.read_text(encoding="utf-8")  # GIFT questions
-    page.screenshot(path=str(REPO / "docs" / "screenshots" / "kuis.png"), full_page=True)
+    page.screenshot(path=str(screenshot_folder() / "kuis.png"), full_page=True)
     assert "kondensasi" in find_in_library(page, "kondensasi")
 
 
@@ -217,7 +227,7 @@ def test_write_a_lesson_plan_download_it_and_find_it_in_the_library(
     }
     assert {spec.title(plan_language) for spec in FORMATS[fmt]} <= headings
     if fmt == "rpp":
-        page.screenshot(path=str(REPO / "docs" / "screenshots" / "rencana.png"), full_page=True)
+        page.screenshot(path=str(screenshot_folder() / "rencana.png"), full_page=True)
     name = FORMAT_NAMES[fmt][plan_language]
     assert find_in_library(page, name + ":").startswith(name)
 
@@ -239,7 +249,7 @@ def test_feedback_on_student_work_download_the_report_and_find_it_in_the_library
     page.get_by_text("Disetujui: 1 siswa.").wait_for(timeout=120_000)
     report = load_workbook(download(page, ".xlsx", tmp_path))
     assert report.worksheets[0].max_row >= 2  # a header and the student
-    page.screenshot(path=str(REPO / "docs" / "screenshots" / "umpan-balik.png"), full_page=True)
+    page.screenshot(path=str(screenshot_folder() / "umpan-balik.png"), full_page=True)
     assert "Umpan balik" in find_in_library(page, "Umpan balik")
 
 
@@ -260,4 +270,4 @@ def test_fits_a_phone_and_a_chromebook_screen(page: Any, width: int, height: int
     title = page.get_by_role("heading", name="Perangkat AI untuk Kelas").bounding_box()
     assert title is not None and title["width"] >= min(300, width - 80)  # not squeezed into a column
     if name:
-        page.screenshot(path=str(REPO / "docs" / "screenshots" / f"{name}.png"), full_page=False)
+        page.screenshot(path=str(screenshot_folder() / f"{name}.png"), full_page=False)

@@ -1,4 +1,4 @@
-"""Every practice notebook runs top to bottom with the embedded model (nbclient), and only imports the toolkit."""
+"""Every practice notebook only imports the toolkit (static, fast) and runs top to bottom with the embedded model (e2e)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-pytestmark = pytest.mark.e2e
 
 
 def test_there_are_at_least_two_notebooks() -> None:
@@ -47,6 +46,7 @@ def notebook_environment(
     yield notebook_folder
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path: Path, notebook_environment: Path) -> None:
     notebook = nbformat.read(str(path), as_version=4)

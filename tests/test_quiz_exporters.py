@@ -56,18 +56,12 @@ def _with_unverified(quiz: Quiz) -> Quiz:
 
 @pytest.fixture(scope="module")
 def gift_parser() -> Path:
-    """gift-pegjs installed with npm into .kelas/node (installed once when missing; npm is required)."""
+    """gift-pegjs in .kelas/node, installed by ``make test`` (``make gift-parser``); skipped when absent."""
     module = NODE_PREFIX / "node_modules" / "gift-pegjs"
     if not module.is_dir():
-        npm = shutil.which("npm")
-        assert npm is not None, "npm is required to install the GIFT reference parser gift-pegjs"
-        subprocess.run(
-            [npm, "install", "--prefix", str(NODE_PREFIX), "gift-pegjs@1"],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    assert shutil.which("node") is not None, "node is required to run gift-pegjs"
+        pytest.skip("gift-pegjs is not installed: run 'make gift-parser' (needs npm) to check GIFT strictly")
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: the GIFT reference parser gift-pegjs needs it")
     return module
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from toolkit.cli_support import fail
 from toolkit.errors import ToolkitError
 from toolkit.settings import Settings
 
@@ -25,12 +26,6 @@ app.add_typer(accounts_app, name="accounts")
 SubjectOption = Annotated[str | None, typer.Option(help="Subject, e.g. ipa, matematika.")]
 FaseOption = Annotated[str | None, typer.Option(help="Fase A-F.")]
 KelasOption = Annotated[int | None, typer.Option(help="Grade 1-12.")]
-
-
-def fail(error: Exception) -> None:
-    """Print one clear sentence and exit with status 1."""
-    typer.secho(str(error), fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=1)
 
 
 @app.command()

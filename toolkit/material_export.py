@@ -7,11 +7,11 @@ old quiz can go to a different platform without being generated again.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
 from toolkit.library import Material
+from toolkit.text import file_slug
 
 RAW_JSON = "json"
 LESSON_FORMATS = ("docx", "md", "json")
@@ -30,11 +30,6 @@ def formats_for(kind: str) -> tuple[str, ...]:
     )
 
 
-def file_stem(title: str) -> str:
-    """A file name made from a title: letters, digits and dashes only."""
-    return re.sub(r"[^0-9A-Za-z]+", "-", title).strip("-").lower()[:60] or "materi"
-
-
 def export_material(material: Material, fmt: str, folder: Path) -> list[Path]:
     """Write ``material`` as ``fmt`` into ``folder``; the files written."""
     if fmt not in formats_for(material.kind):
@@ -44,7 +39,7 @@ def export_material(material: Material, fmt: str, folder: Path) -> list[Path]:
             + "."
         )
     folder.mkdir(parents=True, exist_ok=True)
-    stem = file_stem(material.title)
+    stem = file_slug(material.title)
     if fmt == RAW_JSON:
         path = folder / f"{stem}.json"
         path.write_text(material.model_dump_json(indent=2), encoding="utf-8")
@@ -83,7 +78,7 @@ def _feedback(material: Material, fmt: str, folder: Path) -> list[Path]:
     results = [StudentFeedback.model_validate(item) for item in material.content["results"]]
     if fmt == "docx":
         return [
-            write_student_docx(result, rubric, folder / f"{file_stem(result.student_id)}.docx")
+            write_student_docx(result, rubric, folder / f"{file_slug(result.student_id)}.docx")
             for result in results
         ]
     approved = [result for result in results if result.approved]
@@ -93,4 +88,4 @@ def _feedback(material: Material, fmt: str, folder: Path) -> list[Path]:
     return [write(approved, rubric, folder / f"laporan-kelas.{fmt}")]
 
 
-__all__ = ["export_material", "file_stem", "formats_for"]
+__all__ = ["export_material", "formats_for"]

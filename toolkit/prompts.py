@@ -20,7 +20,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 
 from toolkit.errors import ToolkitError
-from toolkit.index.documents import split_front_matter
+from toolkit.text import split_front_matter
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 _PART = re.compile(r"^\[(system|user)\]\s*$", re.MULTILINE)

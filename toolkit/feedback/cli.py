@@ -8,12 +8,8 @@ from typing import Annotated
 
 import typer
 
+from toolkit.cli_support import fail
 from toolkit.errors import ToolkitError
-
-
-def _fail(error: Exception) -> None:
-    typer.secho(str(error), fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=1)
 
 
 def _eval_group(app: typer.Typer) -> typer.Typer:
@@ -54,7 +50,7 @@ def feedback(
     from toolkit.settings import Settings
 
     if strictness not in {"lenient", "standard", "strict"} or language not in {"auto", "id", "en"}:
-        _fail(ValueError("--strictness must be lenient/standard/strict and --language auto/id/en."))
+        fail(ValueError("--strictness must be lenient/standard/strict and --language auto/id/en."))
     services = Services(Settings())
     try:
         loaded = essay_rubric() if str(rubric) == "english-essay" else load_rubric(rubric)
@@ -79,7 +75,7 @@ def feedback(
         files = write_outputs(run, loaded, out)
         material = save_feedback(services, loaded, run, strictness)
     except (ToolkitError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
         return
     for note in batch.notes:
         typer.secho(note, fg=typer.colors.YELLOW, err=True)
@@ -127,7 +123,7 @@ def eval_scoring(
             model_cache=model_cache(services) if scorer is not None else None,
         )
     except ToolkitError as exc:
-        _fail(exc)
+        fail(exc)
         return
     for key in ("qwk", "exact", "mae", "seconds_per_answer"):
         typer.echo(f"{key:<20}{metrics[key]:.4f}")
@@ -168,7 +164,7 @@ def eval_essays(
             model_cache=model_cache(services) if scorer is not None else None,
         )
     except ToolkitError as exc:
-        _fail(exc)
+        fail(exc)
         return
     for trait, kappa in metrics["qwk"].items():  # type: ignore[attr-defined]
         typer.echo(f"{trait:<14}QWK {kappa:.4f}  RMSE {metrics['rmse'][trait]:.4f}")  # type: ignore[index]

@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from toolkit.errors import IngestError
 from toolkit.index.metadata import DocumentInfo, infer_info, normalise_fase, normalise_subject
+from toolkit.text import split_front_matter
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".docx", ".yaml")
 """``.yaml`` files are topic cards of the knowledge bank (``toolkit.bank``); nothing else is read as YAML."""
@@ -38,20 +37,7 @@ class LoadedDocument:
     pages: int | None = None
 
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-
-
-def split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    """YAML front matter (or ``{}``) and the rest of a Markdown text."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    try:
-        data = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError:
-        return {}, text
-    return (data if isinstance(data, dict) else {}), text[match.end() :]
 
 
 def info_from_front_matter(front: dict[str, object], fallback: DocumentInfo) -> DocumentInfo:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from toolkit.cli_support import fail
 from toolkit.errors import ToolkitError
 
 
@@ -52,7 +53,7 @@ def lesson(
     from toolkit.settings import Settings
 
     if out.suffix.lower() not in EXPORT_SUFFIXES:
-        _fail(f"--out must end in .docx, .md or .json (got '{out.name}').")
+        fail(f"--out must end in .docx, .md or .json (got '{out.name}').")
     settings = Settings()
     services = Services(settings)
     plan = None
@@ -90,7 +91,7 @@ def lesson(
                 typer.secho(f"  ✗ {event.message}", fg=typer.colors.RED, err=True)
     except ToolkitError as exc:
         if plan is None:
-            _fail(str(exc))
+            fail(str(exc))
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
     if plan is None:
         return
@@ -104,11 +105,6 @@ def lesson(
         typer.echo(f"  {mark} {check.message}")
     if plan.status != "complete":
         raise typer.Exit(code=1)
-
-
-def _fail(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:

@@ -127,7 +127,7 @@ def run_quiz_command(
     """The body of ``kelas quiz`` (kept apart from typer so it reads top to bottom)."""
     from pydantic import ValidationError
 
-    from toolkit.cli import fail
+    from toolkit.cli_support import fail
     from toolkit.errors import ToolkitError
     from toolkit.quiz.export import export_quiz, write_export
     from toolkit.quiz.generate import generate_quiz

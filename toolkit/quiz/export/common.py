@@ -119,11 +119,3 @@ def key_text(item: QuizItem, language: str) -> str:
         return " / ".join(item.correct)
     letters = "ABCDEFGH"
     return ", ".join(f"{letters[i]}. {item.options[i]}" for i in item.correct_indexes())
-
-
-def slug(text: str, fallback: str = "kuis") -> str:
-    """A file-name-safe form of ``text``."""
-    import re
-
-    cleaned = re.sub(r"[^\w-]+", "-", text.lower()).strip("-")
-    return cleaned[:60] or fallback

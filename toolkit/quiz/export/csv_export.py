@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from toolkit.quiz.export.common import ExportResult, exportable_items, key_text, slug
+from toolkit.quiz.export.common import ExportResult, exportable_items, key_text
 from toolkit.quiz.models import Quiz
+from toolkit.text import file_slug
 
 COLUMNS = (
     "number",
@@ -54,4 +55,4 @@ def export_csv(quiz: Quiz, *, include_unverified: bool = False) -> ExportResult:
         )
         count += 1
     data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return ExportResult(f"{slug(quiz.title)}.csv", data, count, messages)
+    return ExportResult(f"{file_slug(quiz.title, 'kuis')}.csv", data, count, messages)

@@ -13,12 +13,12 @@ from toolkit.quiz.export.common import (
     ExportResult,
     exportable_items,
     key_text,
-    slug,
     true_false_words,
     type_name,
 )
 from toolkit.quiz.fallback import shuffled
 from toolkit.quiz.models import Quiz
+from toolkit.text import file_slug
 
 LETTERS = "ABCDEFGH"
 TEXTS: dict[str, dict[str, Any]] = {
@@ -127,7 +127,7 @@ def export_docx(quiz: Quiz, *, include_unverified: bool = False) -> ExportResult
         )
         for cell, value in zip(row, values, strict=True):
             cell.text = value
-    base = slug(quiz.title)
+    base = file_slug(quiz.title, "kuis")
     return ExportResult(
         f"{base}.lembar-soal.docx",
         _to_bytes(sheet),

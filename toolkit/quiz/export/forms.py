@@ -16,10 +16,10 @@ from toolkit.quiz.export.common import (
     evidence_line,
     exportable_items,
     say,
-    slug,
     type_name,
 )
 from toolkit.quiz.models import Quiz, QuizItem
+from toolkit.text import file_slug
 
 
 def _one_line(text: str) -> str:
@@ -104,4 +104,4 @@ def export_forms_json(quiz: Quiz, *, include_unverified: bool = False) -> Export
     """The batchUpdate body as a JSON file."""
     body, count, messages = forms_requests(quiz, include_unverified=include_unverified)
     data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
-    return ExportResult(f"{slug(quiz.title)}.forms.json", data, count, messages)
+    return ExportResult(f"{file_slug(quiz.title, 'kuis')}.forms.json", data, count, messages)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from toolkit.quiz.export.common import ExportResult, evidence_line, exportable_items, say, slug, type_name
+from toolkit.quiz.export.common import ExportResult, evidence_line, exportable_items, say, type_name
 from toolkit.quiz.models import Quiz, QuizItem
+from toolkit.text import file_slug
 
 _SPECIAL = re.compile(r"([~=#{}:\\])")
 
@@ -83,4 +84,4 @@ def export_gift(quiz: Quiz, *, include_unverified: bool = False) -> ExportResult
         blocks.append(item_to_gift(entry.number, entry.item, entry.stem, quiz.language))
         count += 1
     text = "\n".join(blocks) + "\n"
-    return ExportResult(f"{slug(quiz.title)}.gift.txt", text.encode("utf-8"), count, messages)
+    return ExportResult(f"{file_slug(quiz.title, 'kuis')}.gift.txt", text.encode("utf-8"), count, messages)

@@ -12,8 +12,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from toolkit.quiz.export.common import ExportResult, choice_view, exportable_items, say, slug, type_name
+from toolkit.quiz.export.common import ExportResult, choice_view, exportable_items, say, type_name
 from toolkit.quiz.models import Quiz
+from toolkit.text import file_slug
 
 HEADER_ROW = 8
 FIRST_DATA_ROW = 9
@@ -109,4 +110,6 @@ def export_kahoot(quiz: Quiz, *, include_unverified: bool = False, seconds: int 
         row += 1
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return ExportResult(f"{slug(quiz.title)}.kahoot.xlsx", buffer.getvalue(), row - FIRST_DATA_ROW, messages)
+    return ExportResult(
+        f"{file_slug(quiz.title, 'kuis')}.kahoot.xlsx", buffer.getvalue(), row - FIRST_DATA_ROW, messages
+    )

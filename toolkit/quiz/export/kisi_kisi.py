@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from toolkit.quiz.export.common import ExportResult, exportable_items, key_text, slug
+from toolkit.quiz.export.common import ExportResult, exportable_items, key_text
 from toolkit.quiz.models import BLOOM_NAMES, TYPE_NAMES, Quiz
+from toolkit.text import file_slug
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -112,7 +113,7 @@ def export_kisi_kisi_xlsx(quiz: Quiz, *, include_unverified: bool = False) -> Ex
     buffer = io.BytesIO()
     book.save(buffer)
     count = sum(len(r.numbers) for r in rows)
-    return ExportResult(f"kisi-kisi-{slug(quiz.title)}.xlsx", buffer.getvalue(), count, messages)
+    return ExportResult(f"kisi-kisi-{file_slug(quiz.title, 'kuis')}.xlsx", buffer.getvalue(), count, messages)
 
 
 def export_kisi_kisi_docx(quiz: Quiz, *, include_unverified: bool = False) -> ExportResult:
@@ -142,4 +143,4 @@ def export_kisi_kisi_docx(quiz: Quiz, *, include_unverified: bool = False) -> Ex
     buffer = io.BytesIO()
     document.save(buffer)
     count = sum(len(r.numbers) for r in rows)
-    return ExportResult(f"kisi-kisi-{slug(quiz.title)}.docx", buffer.getvalue(), count, messages)
+    return ExportResult(f"kisi-kisi-{file_slug(quiz.title, 'kuis')}.docx", buffer.getvalue(), count, messages)

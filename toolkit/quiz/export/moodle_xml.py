@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from toolkit.quiz.export.common import ExportResult, evidence_line, exportable_items, say, slug, type_name
+from toolkit.quiz.export.common import ExportResult, evidence_line, exportable_items, say, type_name
 from toolkit.quiz.models import Quiz, QuizItem
+from toolkit.text import file_slug
 
 MOODLE_TYPES = {
     "mc": "multichoice",
@@ -104,4 +105,4 @@ def export_moodle_xml(quiz: Quiz, *, include_unverified: bool = False) -> Export
         _fill(question, item, quiz.language)
         count += 1
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return ExportResult(f"{slug(quiz.title)}.moodle.xml", data, count, messages)
+    return ExportResult(f"{file_slug(quiz.title, 'kuis')}.moodle.xml", data, count, messages)

@@ -14,8 +14,9 @@ import zipfile
 
 from lxml import etree
 
-from toolkit.quiz.export.common import ExportResult, choice_view, evidence_line, exportable_items, slug
+from toolkit.quiz.export.common import ExportResult, choice_view, evidence_line, exportable_items
 from toolkit.quiz.models import Quiz, QuizItem
+from toolkit.text import file_slug
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -154,7 +155,9 @@ def item_to_qti(number: int, item: QuizItem, stem: str, language: str) -> bytes:
 def manifest(quiz: Quiz, hrefs: list[str]) -> bytes:
     """An IMS content-package manifest listing the item files."""
     root = etree.Element(
-        f"{{{CP_NS}}}manifest", nsmap={None: CP_NS, "xsi": XSI_NS}, identifier=f"MANIFEST-{slug(quiz.title)}"
+        f"{{{CP_NS}}}manifest",
+        nsmap={None: CP_NS, "xsi": XSI_NS},
+        identifier=f"MANIFEST-{file_slug(quiz.title, 'kuis')}",
     )
     root.set(f"{{{XSI_NS}}}schemaLocation", CP_LOCATION)
     metadata = etree.SubElement(root, f"{{{CP_NS}}}metadata")
@@ -187,4 +190,4 @@ def export_qti(quiz: Quiz, *, include_unverified: bool = False) -> ExportResult:
         archive.writestr("imsmanifest.xml", manifest(quiz, list(files)))
         for name, data in files.items():
             archive.writestr(name, data)
-    return ExportResult(f"{slug(quiz.title)}.qti.zip", buffer.getvalue(), len(files), messages)
+    return ExportResult(f"{file_slug(quiz.title, 'kuis')}.qti.zip", buffer.getvalue(), len(files), messages)

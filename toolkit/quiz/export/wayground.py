@@ -19,10 +19,10 @@ from toolkit.quiz.export.common import (
     evidence_line,
     exportable_items,
     say,
-    slug,
     type_name,
 )
 from toolkit.quiz.models import Quiz
+from toolkit.text import file_slug
 
 HEADERS = (
     "Question Text",
@@ -100,4 +100,4 @@ def export_wayground(quiz: Quiz, *, include_unverified: bool = False, seconds: i
         count += 1
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return ExportResult(f"{slug(quiz.title)}.wayground.xlsx", buffer.getvalue(), count, messages)
+    return ExportResult(f"{file_slug(quiz.title, 'kuis')}.wayground.xlsx", buffer.getvalue(), count, messages)
