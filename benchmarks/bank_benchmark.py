@@ -12,8 +12,9 @@ looked at) it composes an RPP ringkas with ``--no-model`` and a 10-item quiz (5 
   its sentences that also occur in a plan for another request is counted. A plan is topic-specific
   when that share is at most 0.30;
 - quizzes: verified items on the requested topic (an item counts when one of the request's
-  ``expect`` word stems occurs in its question, evidence or source), the share at C3 or above, the
-  share repeating another item's evidence or key;
+  ``expect`` stems occurs in its question, evidence or source; a source about the curriculum
+  document itself is never used for items), the share at C3 or above, the share repeating another
+  item's evidence or key;
 - the time to compose a plan without a model (p50), and the index's size.
 
 ``--model-sentences N`` also writes N Modul Ajar plans with the configured model (bank + model) and
@@ -61,6 +62,8 @@ def plan_sentences(plan: LessonPlan, topic: str) -> set[str]:
             continue
         for text in strings_in(section.content):
             for sentence in sentences(text):
+                if len(sentence.split()) < 3:  # a table label or a single verb is not a sentence
+                    continue
                 masked = normalise(sentence)
                 for word in words:
                     masked = re.sub(rf"\b{re.escape(word)}\w*", "<t>", masked)
@@ -69,9 +72,10 @@ def plan_sentences(plan: LessonPlan, topic: str) -> set[str]:
 
 
 def on_topic(text: str, expect: list[str]) -> bool:
-    """True when one of the expected word stems occurs in ``text``."""
-    lowered = normalise(text)
-    return any(f" {normalise(stem)}" in f" {lowered}" for stem in expect)
+    """True when one of the request's expected stems occurs in ``text`` (normalised; inside words too,
+    so "jumlah" finds "penjumlahan"; stems under four letters only at a word's start)."""
+    lowered = f" {normalise(text)}"
+    return any((f" {normalise(stem)}" if len(stem) < 4 else normalise(stem)) in lowered for stem in expect)
 
 
 def quiz_metrics(quiz: Quiz, expect: list[str]) -> dict[str, Any]:

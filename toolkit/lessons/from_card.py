@@ -226,31 +226,35 @@ def worksheet(context: BuildContext) -> BaseModel:
 
 
 def _assessment(context: BuildContext, kind: str) -> BaseModel:
+    """Diagnostic question, LKPD observation against the KKTP, and the bank's questions."""
     card = _card(context)
+    lkpd = _lkpd(card)
     criteria = "; ".join(c.criterion for c in card.success_criteria)
     higher = [q for q in card.questions if q.bloom >= "C3"]
     example = (higher or card.questions)[0].stem if card.questions else card.diagnostic.question
-    texts = (
-        f"{card.diagnostic.question} "
-        + context.say("Jawaban yang diharapkan: ", "Expected answer: ")
-        + card.diagnostic.expected,
+    techniques = (
         context.say(
-            f"Guru mengamati LKPD “{_lkpd(card).title}” dengan kriteria: {criteria}.",
-            f"The teacher observes the worksheet “{_lkpd(card).title}” against: {criteria}.",
+            f"Pertanyaan lisan: “{card.diagnostic.question}”", f"Oral question: “{card.diagnostic.question}”"
         ),
+        context.say(f"Observasi {lkpd.title}", f"Observing {lkpd.title}"),
         context.say(
-            f"{len(card.questions)} soal bank topik ({len(higher)} soal C3 ke atas), misalnya: ",
-            f"{len(card.questions)} bank questions ({len(higher)} at C3 or above), e.g.: ",
-        )
-        + example,
+            f"{len(card.questions)} soal bank topik ({len(higher)} soal C3 ke atas)",
+            f"{len(card.questions)} bank questions ({len(higher)} at C3 or above)",
+        ),
+    )
+    texts = (
+        context.say("Jawaban yang diharapkan: ", "Expected answer: ")
+        + card.diagnostic.expected
+        + context.say(" Jika belum: ", " If not: ")
+        + card.diagnostic.if_not,
+        context.say(f"Kriteria ketercapaian: {criteria}.", f"Success criteria: {criteria}."),
+        context.say("Contoh soal: ", "Example question: ") + example,
     )
     items = [
         AssessmentItem(
-            stage=context.say(stage_id, stage_en),
-            technique=context.say(tech_id, tech_en),
-            description=text[:1000],
+            stage=context.say(stage_id, stage_en), technique=technique[:200], description=text[:1000]
         )
-        for (stage_id, stage_en, tech_id, tech_en), text in zip(STAGES[kind], texts, strict=True)
+        for (stage_id, stage_en, _, _), technique, text in zip(STAGES[kind], techniques, texts, strict=True)
     ]
     return AssessmentContent(items=items)
 
