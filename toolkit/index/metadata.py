@@ -78,8 +78,8 @@ def known_subjects_sentence(value: str, language: str = "id") -> str:
     """One sentence for an unknown subject that lists the known ones."""
     names = ", ".join(f"{name} ({slug})" for slug, name in SUBJECTS.items() if slug != "umum")
     if language == "en":
-        return f"Unknown subject '{value}'. Known subjects: {names}."
-    return f"Mata pelajaran '{value}' tidak dikenal. Mata pelajaran yang dikenal: {names}."
+        return f"Unknown subject '{value}'; choose one of: {names}."
+    return f"Mata pelajaran '{value}' tidak dikenal; pilih salah satu: {names}."
 
 
 FASE_GRADES: dict[str, tuple[int, int]] = {
