@@ -80,7 +80,10 @@ def register(app: typer.Typer) -> None:
         language: Annotated[str, typer.Option(help="Quiz language: id or en.")] = "id",
         export: Annotated[
             str,
-            typer.Option(help="Comma-separated: gift,moodle-xml,qti,kahoot,wayground,forms-json,docx,csv."),
+            typer.Option(
+                help="Comma-separated: gift,moodle-xml,qti,kahoot,wayground,forms-json,docx,csv,"
+                "kisi-kisi-docx,kisi-kisi-xlsx."
+            ),
         ] = "gift,csv",
         out: Annotated[Path, typer.Option(help="Folder for quiz.json and the exported files.")] = Path(
             "kuis"
