@@ -12,6 +12,8 @@ import yaml
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _NOT_FILE_CHAR = re.compile(r"[^0-9A-Za-z]+")
+_DEBRIS = re.compile(r"[{}\[\]<>]|```|\\n|\*\*|#")
+_SENTENCE_END = re.compile(r"[.?!:…)\"”]$")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
@@ -34,3 +36,12 @@ def file_slug(text: str, fallback: str = "materi", limit: int = 60) -> str:
 def say(language: str, indonesian: str, english: str) -> str:
     """The sentence in the reader's language (Indonesian unless ``language`` is ``en``)."""
     return english if language == "en" else indonesian
+
+
+def is_complete_sentence(text: str, min_words: int = 4) -> bool:
+    """A sentence a learner can act on: enough words, a capital start, a closing mark, no debris."""
+    stripped = text.strip()
+    if len(stripped.split()) < min_words or _DEBRIS.search(stripped):
+        return False
+    first = stripped.lstrip("\"'“(")[:1]
+    return bool(first) and (first.isupper() or first.isdigit()) and bool(_SENTENCE_END.search(stripped))
