@@ -199,9 +199,19 @@ def load_pdf(path: Path) -> LoadedDocument:
 
 
 def load_docx(path: Path) -> LoadedDocument:
-    """A Word document: paragraphs styled as headings start sections; tables become text."""
+    """A Word document: paragraphs styled as headings start sections; tables become text.
+
+    The parts inside the file are checked first (``toolkit.archives.DOCX_LIMITS``), so a small
+    file that unpacks to gigabytes is refused before it is opened.
+    """
     import docx
 
+    from toolkit.archives import DOCX_LIMITS, ArchiveError, check_zip_file
+
+    try:
+        check_zip_file(path, DOCX_LIMITS, "Word document")
+    except ArchiveError as exc:
+        raise IngestError(str(exc)) from exc
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zipfile, KeyError and lxml errors
