@@ -41,6 +41,7 @@ class Services:
         self._store: CurriculumStore | None = None
         self._retriever: HybridRetriever | None = None
         self._library: Library | None = None
+        self._accounts: Accounts | None = None
 
     def llm(self) -> BaseChatModel:
         """The chat model of the configured provider."""
@@ -94,10 +95,13 @@ class Services:
             return self._library
 
     def accounts(self) -> Accounts:
-        """Workshop accounts, stored in the library database."""
-        from toolkit.accounts import Accounts
+        """Workshop accounts, stored in the library database (one object, so login throttling holds)."""
+        with self._lock:
+            if self._accounts is None:
+                from toolkit.accounts import Accounts
 
-        return Accounts(self.library().engine)
+                self._accounts = Accounts(self.library().engine)
+            return self._accounts
 
     def index(self, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
         """Bring the index up to date with ``paths`` (default: the corpora folder)."""

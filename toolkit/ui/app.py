@@ -65,7 +65,8 @@ def launch_options(services: Services) -> dict[str, Any]:
         accounts = services.accounts()
         options["auth"] = accounts.verify
         options["auth_message"] = (
-            "Masuk dengan akun dari pelatih / log in with the account from your trainer."
+            "Masuk dengan akun dari pelatih; setelah 5 kata sandi salah, tunggu satu menit. / "
+            "Log in with the account from your trainer; after 5 wrong passwords, wait a minute."
         )
     return options
 
