@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from toolkit.cli_support import fail
 from toolkit.errors import ToolkitError
 from toolkit.settings import Settings
+
+if TYPE_CHECKING:
+    from toolkit.accounts import Credential
 
 app = typer.Typer(
     help="AI Classroom Toolkit: materi kelas dengan AI, berbasis kurikulum / classroom materials with AI.",
@@ -200,6 +203,38 @@ def serve(
     demo.block_thread()
 
 
+def credentials_target(out: Path) -> str | None:
+    """Why credentials cannot be written to ``out`` (checked before any account is made), or None."""
+    import os
+
+    if out.suffix.lower() not in (".docx", ".csv"):
+        return f"--out must end in .docx or .csv (got '{out.name}')."
+    if out.exists():
+        return (
+            f"{out} already exists and holds passwords that cannot be shown again; choose another --out name."
+        )
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        return f"The folder {folder} does not exist; create it first or choose another --out."
+    if not os.access(folder, os.W_OK):
+        return f"The folder {folder} cannot be written to; choose another --out."
+    return None
+
+
+def write_credentials(created: list[Credential], out: Path, title: str = "AI in the Classroom") -> None:
+    """Write the credentials as .docx or .csv; if that fails they are printed so none is lost."""
+    from toolkit.accounts import credentials_csv, credentials_docx
+
+    try:
+        data = credentials_csv(created) if out.suffix.lower() == ".csv" else credentials_docx(created, title)
+        out.write_bytes(data)
+    except OSError as exc:
+        typer.secho(f"{out} could not be written ({exc.strerror}); the logins are:", fg=typer.colors.RED)
+        for c in created:
+            typer.echo(f"  {c.username}  {c.password}  ({c.display_name}, {c.role})")
+        raise typer.Exit(code=1) from exc
+
+
 @accounts_app.command("create")
 def accounts_create(
     names: Annotated[list[str] | None, typer.Argument(help="Participants' names.")] = None,
@@ -212,9 +247,13 @@ def accounts_create(
     ),
 ) -> None:
     """Create accounts and write printable credentials (passwords are shown only this once)."""
-    from toolkit.accounts import credentials_docx, names_from_csv
+    from toolkit.accounts import names_from_csv
     from toolkit.services import Services
 
+    problem = credentials_target(out)
+    if problem:
+        fail(problem)
+        return
     try:
         all_names = list(names or []) + (names_from_csv(csv_file.read_bytes()) if csv_file else [])
         created = (
@@ -223,15 +262,33 @@ def accounts_create(
     except ToolkitError as exc:
         fail(exc)
         return
-    if out.suffix.lower() == ".csv":
-        lines = [
-            "nama,username,password,role",
-            *(f"{c.display_name},{c.username},{c.password},{c.role}" for c in created),
-        ]
-        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    else:
-        out.write_bytes(credentials_docx(created, "AI in the Classroom"))
+    write_credentials(created, out)
     typer.echo(f"{len(created)} accounts created; credentials written to {out}")
+
+
+@accounts_app.command("reset")
+def accounts_reset(
+    username: Annotated[str, typer.Argument(help="The user name whose password is forgotten.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Also write the new login to a .docx or .csv (a new file).")
+    ] = None,
+) -> None:
+    """Give an account a new password (the old one stops working); it is shown only this once."""
+    from toolkit.services import Services
+
+    if out is not None:
+        problem = credentials_target(out)
+        if problem:
+            fail(problem)
+            return
+    try:
+        credential = Services(Settings()).accounts().reset(username)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    if out is not None:
+        write_credentials([credential], out)
+    typer.echo(f"New password for {credential.username} ({credential.display_name}): {credential.password}")
 
 
 @accounts_app.command("list")
