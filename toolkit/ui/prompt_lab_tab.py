@@ -33,6 +33,10 @@ register_texts(
         "lab_prompt": {"id": "Prompt yang dikirim", "en": "Prompt sent"},
         "lab_output": {"id": "Keluaran mentah model", "en": "Raw model output"},
         "lab_checks": {"id": "Pemeriksaan", "en": "Checks"},
+        "lab_a_read_only": {
+            "id": "Templat A adalah templat asli dan tidak bisa diubah; ubahlah templat B.",
+            "en": "Template A is the original and cannot be changed; edit template B instead.",
+        },
     }
 )
 
@@ -53,11 +57,31 @@ def render_run(run: LabRun, language: str) -> tuple[str, str, str]:
     )
 
 
+def original_template() -> str:
+    """The text of the shipped ``ask_curriculum`` template (template A, read-only)."""
+    path = load_prompt("ask_curriculum").path
+    return path.read_text(encoding="utf-8") if path else ""
+
+
+def _same_text(first: str, second: str) -> bool:
+    return first.replace("\r\n", "\n").strip() == second.replace("\r\n", "\n").strip()
+
+
 def compare(
     services: Services, question: str, template_a: str, template_b: str, model_b: str, language: str
 ) -> tuple[str, str, str, str, str, str, str]:
-    """Run both templates on the same question; the last value is the status line."""
+    """Run both templates on the same question; the last value is the status line.
+
+    Template A is the shipped template: the interface shows it read-only, and a call (through the
+    API) that sends a changed A is refused.
+    """
     empty = ("",) * 6
+    if not _same_text(template_a or "", original_template()):
+        return (*empty, t("lab_a_read_only", language))
+    try:
+        parse_prompt(template_b)  # a broken edit is explained before the model runs A
+    except ToolkitError as exc:
+        return (*empty, str(exc))
     try:
         request = AskRequest(question=question, language="en" if language == "en" else "id", k=3)
     except Exception as exc:
@@ -104,8 +128,7 @@ def save_template(
 def build_prompt_lab_tab(services: Services, language: gr.Radio, labels: Labelled) -> None:
     """Lay out the tab and wire its events."""
     lang = services.settings.language
-    original_path = load_prompt("ask_curriculum").path
-    original = original_path.read_text(encoding="utf-8") if original_path else ""
+    original = original_template()
     question = labels.add(
         gr.Textbox(label=t("lab_question", lang), value="Apa hasil fotosintesis?"), label="lab_question"
     )
