@@ -323,7 +323,7 @@ def load_section_text(state: dict[str, Any] | None, key: str | None) -> str:
 
 def saved_plan_choices(services: Services, owner: str | None, language: str) -> tuple[Any, str]:
     """The saved plans as dropdown choices."""
-    materials = [m for m in list_plans(services.library()) if owner is None or m.owner == owner]
+    materials = list_plans(services.library(), owner=owner)
     choices = [(f"{m.title} ({m.updated_at:%Y-%m-%d %H:%M})", m.id) for m in materials]
     return gr.update(choices=choices, value=choices[0][1] if choices else None), t(
         "ls_count", language, n=len(choices)
