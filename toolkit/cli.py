@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from toolkit.cli_support import fail
-from toolkit.errors import ToolkitError
+from toolkit.cli_support import fail, out_file_problem
+from toolkit.errors import ToolkitError, validation_sentence
 from toolkit.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ def index(
     from toolkit.services import Services
 
     settings = Settings()
+    missing = [path for path in paths or [] if not path.exists()]
+    if missing:
+        fail(f"{missing[0]} does not exist; give files or folders of .md, .txt, .pdf or .docx documents.")
+        return
     try:
         if save_embeddings:
             _save_embeddings(settings, paths or [settings.corpora_path])
@@ -81,9 +85,14 @@ def search(
     k: Annotated[int, typer.Option(help="Number of passages.")] = 5,
 ) -> None:
     """Search the curriculum index; every passage is shown with its citation."""
+    from toolkit.index.metadata import known_subjects_sentence, normalise_subject
     from toolkit.index.retrieval import SearchFilters
     from toolkit.services import Services
 
+    if subject and normalise_subject(subject) is None:
+        fail(known_subjects_sentence(subject))
+        return
+    subject = normalise_subject(subject)
     try:
         hits = (
             Services(Settings())
@@ -134,7 +143,7 @@ def ask(
 
         call_provider(settings, run)
     except ValidationError as exc:
-        fail(ValueError(f"Invalid question: {exc.errors()[0]['msg']}."))
+        fail(validation_sentence(exc))
         return
     except ToolkitError as exc:
         fail(exc)
@@ -204,21 +213,14 @@ def serve(
 
 
 def credentials_target(out: Path) -> str | None:
-    """Why credentials cannot be written to ``out`` (checked before any account is made), or None."""
-    import os
+    """Why credentials cannot be written to ``out`` (checked before any account is made), or None.
 
-    if out.suffix.lower() not in (".docx", ".csv"):
-        return f"--out must end in .docx or .csv (got '{out.name}')."
-    if out.exists():
-        return (
-            f"{out} already exists and holds passwords that cannot be shown again; choose another --out name."
-        )
+    Passwords are shown once, so an existing file is never overwritten and the folder must exist.
+    """
     folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
+    if out.suffix.lower() in (".docx", ".csv") and not out.exists() and not folder.is_dir():
         return f"The folder {folder} does not exist; create it first or choose another --out."
-    if not os.access(folder, os.W_OK):
-        return f"The folder {folder} cannot be written to; choose another --out."
-    return None
+    return out_file_problem(out, (".docx", ".csv"), overwrite=False)
 
 
 def write_credentials(created: list[Credential], out: Path, title: str = "AI in the Classroom") -> None:
