@@ -186,7 +186,7 @@ def serve(
 ) -> None:
     """Start the browser app."""
     from toolkit.services import Services
-    from toolkit.ui.app import build_app, launch_options
+    from toolkit.ui.app import build_app, launch_options, queue_options
 
     settings = Settings()
     updates: dict[str, object] = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
@@ -204,7 +204,7 @@ def serve(
     typer.echo(
         f"AI Classroom Toolkit: http://{settings.host}:{settings.port}  (model: {settings.describe_provider()})"
     )
-    demo.queue(default_concurrency_limit=1).launch(prevent_thread_lock=True, **launch_options(container))
+    demo.queue(**queue_options(container)).launch(prevent_thread_lock=True, **launch_options(container))
     if settings.workshop:
         from toolkit.ui.sessions import expire_logins
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from toolkit.index.retrieval import HybridRetriever
     from toolkit.index.store import CurriculumStore
     from toolkit.library import Library
+    from toolkit.limits import GenerationGate
 
 
 class Services:
@@ -42,6 +43,7 @@ class Services:
         self._retriever: HybridRetriever | None = None
         self._library: Library | None = None
         self._accounts: Accounts | None = None
+        self._gate: GenerationGate | None = None
 
     def llm(self) -> BaseChatModel:
         """The chat model of the configured provider."""
@@ -102,6 +104,19 @@ class Services:
 
                 self._accounts = Accounts(self.library().engine)
             return self._accounts
+
+    def gate(self) -> GenerationGate:
+        """The slots for generations (``toolkit.limits``), one per running app."""
+        with self._lock:
+            if self._gate is None:
+                from toolkit.limits import GenerationGate
+
+                self._gate = GenerationGate(
+                    running=self.settings.running_generations,
+                    per_participant=self.settings.generations_per_participant,
+                    waiting=self.settings.max_waiting_generations,
+                )
+            return self._gate
 
     def index(self, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
         """Bring the index up to date with ``paths`` (default: the corpora folder)."""

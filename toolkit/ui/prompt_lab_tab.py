@@ -13,7 +13,7 @@ from toolkit.llm.provider_errors import explain_provider_error
 from toolkit.prompt_lab import LabRun, run_template
 from toolkit.prompts import load_prompt, parse_prompt
 from toolkit.services import Services
-from toolkit.ui.common import Labelled, readable_error, render_hits
+from toolkit.ui.common import Labelled, generation_events, participant, readable_error, render_hits
 from toolkit.ui.i18n import register_texts, t
 from toolkit.ui.library_tab import owner_for
 
@@ -68,7 +68,13 @@ def _same_text(first: str, second: str) -> bool:
 
 
 def compare(
-    services: Services, question: str, template_a: str, template_b: str, model_b: str, language: str
+    services: Services,
+    question: str,
+    template_a: str,
+    template_b: str,
+    model_b: str,
+    language: str,
+    who: str = "",
 ) -> tuple[str, str, str, str, str, str, str]:
     """Run both templates on the same question; the last value is the status line.
 
@@ -86,19 +92,22 @@ def compare(
         request = AskRequest(question=question, language="en" if language == "en" else "id", k=3)
     except Exception as exc:
         return (*empty, readable_error(exc, language))
+    if model_b not in ("", "same", *(value for _, value in MODEL_CHOICES)):
+        return (*empty, f"Unknown model '{str(model_b)[:40]}' for B.")
     try:
-        llm_a = services.llm()
-        llm_b = (
-            llm_a
-            if model_b in ("", "same")
-            else build_chat_model(
-                services.settings.model_copy(
-                    update={"provider": "local", "local_model": model_b, "local_model_path": None}
+        with services.gate().slot(who, language):
+            llm_a = services.llm()
+            llm_b = (
+                llm_a
+                if model_b in ("", "same")
+                else build_chat_model(
+                    services.settings.model_copy(
+                        update={"provider": "local", "local_model": model_b, "local_model_path": None}
+                    )
                 )
             )
-        )
-        run_a = run_template(template_a, request, llm=llm_a, retriever=services.retriever())
-        run_b = run_template(template_b, request, llm=llm_b, retriever=services.retriever())
+            run_a = run_template(template_a, request, llm=llm_a, retriever=services.retriever())
+            run_b = run_template(template_b, request, llm=llm_b, retriever=services.retriever())
     except ToolkitError as exc:
         return (*empty, str(exc))
     except Exception as exc:
@@ -167,8 +176,10 @@ def build_prompt_lab_tab(services: Services, language: gr.Radio, labels: Labelle
                 )
                 outputs.append(gr.Markdown())
 
-    def on_compare(q: str, a: str, b: str, m: str, ui: str) -> tuple[str, str, str, str, str, str, str]:
-        return compare(services, q, a, b, m, ui)
+    def on_compare(
+        q: str, a: str, b: str, m: str, ui: str, request: gr.Request
+    ) -> tuple[str, str, str, str, str, str, str]:
+        return compare(services, q, a, b, m, ui, participant(request))
 
     def on_save(b: str, ui: str, request: gr.Request) -> str:
         return save_template(services, b, ui, request)
@@ -178,5 +189,6 @@ def build_prompt_lab_tab(services: Services, language: gr.Radio, labels: Labelle
         [question, template_a, template_b, model_b, language],
         [*outputs, status],
         api_name="prompt_lab_compare",
+        **generation_events(services.settings),
     )
     save.click(on_save, [template_b, language], [status], api_name="prompt_lab_save")
