@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from file_fakes import pdf_bytes
 
 from toolkit.archives import ArchiveError, ZipLimits, read_entry
 from toolkit.errors import IngestError, ToolkitError
@@ -127,3 +128,31 @@ def test_a_csv_cell_over_128_kb_and_a_work_over_the_limit_are_one_sentence(tmp_p
     batch = read_work(in_zip)
     assert [item.student_id for item in batch.items] == ["ani"]
     assert any("budi.txt skipped" in note and "100,000" in note for note in batch.notes)
+
+
+def test_an_upload_for_one_plan_or_quiz_is_bounded_in_text(tmp_path: Path) -> None:
+    from toolkit.index.documents import MAX_UPLOAD_CHARS
+    from toolkit.lessons.grounding import TeacherDocument
+    from toolkit.quiz.sources import passages_from_file
+
+    book = tmp_path / "buku.txt"
+    book.write_text("Fotosintesis menghasilkan oksigen. " * (MAX_UPLOAD_CHARS // 6), encoding="utf-8")
+    peak, error = peak_mb(lambda: TeacherDocument.load(book))
+    assert isinstance(error, IngestError) and "upload only the chapter" in str(error)
+    assert peak < 10, peak  # refused from its size, before it was read
+    chapter = tmp_path / "bab.docx"
+    document = docx.Document()
+    for _ in range(MAX_UPLOAD_CHARS // 1000 + 1):
+        document.add_paragraph("Fotosintesis menghasilkan oksigen dan glukosa. " * 22)
+    document.save(str(chapter))
+    with pytest.raises(IngestError, match="characters one upload may bring"):
+        passages_from_file(chapter)
+
+
+def test_a_pdf_page_that_unpacks_past_the_reader_limit_is_one_sentence(tmp_path: Path) -> None:
+    page = b"BT /F1 12 Tf 20 200 Td (Fotosintesis menghasilkan oksigen.) Tj ET\n"
+    (tmp_path / "bom.pdf").write_bytes(pdf_bytes(page + b" " * (80 * MB), compressed=True))
+    with pytest.raises(IngestError, match="unpacks to more than this server reads"):
+        load_document(tmp_path / "bom.pdf")
+    (tmp_path / "ok.pdf").write_bytes(pdf_bytes(page))
+    assert "Fotosintesis" in load_document(tmp_path / "ok.pdf").sections[0].text

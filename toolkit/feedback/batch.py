@@ -101,7 +101,7 @@ def read_work_file(path: Path) -> WorkItem:
     """One .txt/.md/.pdf/.docx file (the file name is the student id)."""
     from toolkit.index.documents import load_document
 
-    document = load_document(path)
+    document = load_document(path, max_chars=MAX_WORK_CHARS)
     text = "\n\n".join(section.text for section in document.sections)
     item = WorkItem(student_id=path.stem, text=text)
     check_work_length(item, path.name)
