@@ -413,3 +413,18 @@ def test_a_submission_may_only_name_the_participants_own_material(settings: Sett
     assert accepted.startswith("Submitted")
     [submission] = services.library().list(kind="submission")
     assert submission.content["material_id"] == mine.id and submission.owner == "ani"
+
+
+# --------------------------------------------------------------------------- bounded text inputs
+
+
+def test_text_inputs_are_bounded(settings: Settings) -> None:
+    from pydantic import ValidationError
+
+    from toolkit.ui.curriculum_tab import MAX_QUERY_CHARS, search_curriculum
+
+    services = Services(settings, embeddings=BagOfWordsEmbeddings())
+    results, status = search_curriculum(services, "kata " * MAX_QUERY_CHARS, "", "", "", 5, "en")
+    assert results == "" and "at most 1000 characters" in status
+    with pytest.raises(ValidationError):
+        QuizRequest(topic="x", source_text="kata " * 100_000)

@@ -26,6 +26,8 @@ from toolkit.ui.common import (
 )
 from toolkit.ui.i18n import t
 
+MAX_QUERY_CHARS = 1000
+
 
 def search_curriculum(
     services: Services, query: str, subject: str, fase: str, kelas: str, k: float, language: str
@@ -33,6 +35,8 @@ def search_curriculum(
     """(passages as Markdown, status line) for a search."""
     if not (query or "").strip():
         return "", t("empty_query", language)
+    if len(query) > MAX_QUERY_CHARS:
+        return "", t("long_query", language, n=MAX_QUERY_CHARS)
     try:
         hits = services.retriever().search(
             query,

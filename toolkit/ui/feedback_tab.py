@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from toolkit.feedback.batch import read_work
+from toolkit.feedback.batch import check_work_length, read_work
 from toolkit.feedback.core import StudentFeedback, WorkItem, override
 from toolkit.feedback.essay_feedback import essay_rubric
 from toolkit.feedback.rubric import Rubric, RubricRequest, generate_rubric
@@ -287,6 +287,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 items, notes = batch.items, batch.notes
             elif (text or "").strip():
                 items, notes = [WorkItem(student_id="siswa-1", text=text)], []
+                check_work_length(items[0], "siswa-1")
             else:
                 return [], "", "", t("fb_no_work", ui)
             done = [0]

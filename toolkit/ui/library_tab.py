@@ -85,7 +85,7 @@ def list_materials(
         found = services.library().list(
             kind=kind or None,
             subject=subject or None,
-            text=(text or "").strip() or None,
+            text=(text or "").strip()[:200] or None,
             owner=owner_for(services, request),
         )
     except Exception as exc:
