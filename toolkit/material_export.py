@@ -11,7 +11,7 @@ from pathlib import Path
 
 from toolkit.errors import ToolkitError
 from toolkit.library import Material
-from toolkit.text import file_slug
+from toolkit.text import file_slug, unique_slugs
 
 RAW_JSON = "json"
 LESSON_FORMATS = ("docx", "md", "json")
@@ -76,10 +76,11 @@ def _feedback(material: Material, fmt: str, folder: Path) -> list[Path]:
 
     rubric = Rubric.model_validate(material.content["rubric"])
     results = [StudentFeedback.model_validate(item) for item in material.content["results"]]
-    if fmt == "docx":
+    if fmt == "docx":  # one sheet per student, even when two ids differ only in case ("Budi", "budi")
+        names = unique_slugs([result.student_id for result in results], "siswa")
         return [
-            write_student_docx(result, rubric, folder / f"{file_slug(result.student_id)}.docx")
-            for result in results
+            write_student_docx(result, rubric, folder / f"{name}.docx")
+            for result, name in zip(results, names, strict=True)
         ]
     approved = [result for result in results if result.approved]
     if not approved:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli_support import fail
+from toolkit.cli_support import fail, out_folder_problem
 from toolkit.errors import ToolkitError
 
 
@@ -51,6 +51,9 @@ def feedback(
 
     if strictness not in {"lenient", "standard", "strict"} or language not in {"auto", "id", "en"}:
         fail(ValueError("--strictness must be lenient/standard/strict and --language auto/id/en."))
+    problem = out_folder_problem(out)
+    if problem:
+        fail(problem)
     services = Services(Settings())
     try:
         loaded = essay_rubric() if str(rubric) == "english-essay" else load_rubric(rubric)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from toolkit.feedback.calibration import Strictness
 from toolkit.feedback.model_signal import LogProbScorer
-from toolkit.feedback.privacy import MaskedText, mask_personal_data
+from toolkit.feedback.privacy import MaskedText, mask_batch
 from toolkit.feedback.rubric import Rubric, RubricCriterion
 from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_instructions
 from toolkit.feedback.short_answer import EMPTY_NOTE, score_answers
@@ -185,8 +185,7 @@ def give_feedback(
     when a calibration for it ships; it only ever sees the masked, cleaned text.
     """
     rubric = rubric.filled()
-    all_names = [work.name for work in works if work.name]
-    masked: list[MaskedText] = [mask_personal_data(work.text, all_names) for work in works]
+    masked: list[MaskedText] = mask_batch([work.text for work in works], [work.name for work in works])
     cleaned: list[tuple[str, list[str]]] = [remove_instructions(m.text) for m in masked]
     texts = [neutral_placeholders(text) for text, _ in cleaned]
     references = [reference, *(exemplars or [])] if reference.strip() else list(exemplars or [])

@@ -13,9 +13,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from toolkit.feedback.core import CriterionFeedback, StudentFeedback, WorkItem, recompute_total, verify_quotes
+from toolkit.feedback.core import (
+    CriterionFeedback,
+    StudentFeedback,
+    WorkItem,
+    neutral_placeholders,
+    recompute_total,
+    verify_quotes,
+)
 from toolkit.feedback.essays import TRAITS, score_essays
 from toolkit.feedback.model_signal import LogProbScorer
+from toolkit.feedback.privacy import mask_batch
 from toolkit.feedback.rubric import Rubric, RubricCriterion, RubricLevel
 from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_instructions
 from toolkit.feedback.vectors import TextVectors, VectorCache
@@ -97,15 +105,21 @@ def essay_feedback(
     model_cache: VectorCache | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[StudentFeedback], bool]:
-    """Feedback per essay on the analytic rubric, and whether the language model's features took part."""
+    """Feedback per essay on the analytic rubric, and whether the language model's features took part.
+
+    As on the rubric path, names, NIS/NISN, phone numbers and e-mails are masked before anything
+    is embedded or scored (``privacy.mask_batch``); the quoted evidence is restored and checked
+    against the original work.
+    """
     rubric = essay_rubric()
-    cleaned = [remove_instructions(work.text) for work in works]
-    texts = [text if text.strip() else "(empty)" for text, _ in cleaned]
+    masked = mask_batch([work.text for work in works], [work.name for work in works])
+    cleaned = [remove_instructions(item.text) for item in masked]
+    texts = [neutral_placeholders(text) if text.strip() else "(empty)" for text, _ in cleaned]
     scores, used_model = score_essays(
         text_vectors, texts, progress=progress, scorer=scorer, model_cache=model_cache
     )
     results = []
-    for work, (text, removed), row in zip(works, cleaned, scores, strict=True):
+    for work, mask, (text, removed), row in zip(works, masked, cleaned, scores, strict=True):
         sentences = _sentences(text)
         notes = [INJECTION_NOTE] if removed else []
         if not sentences:
@@ -117,7 +131,7 @@ def essay_feedback(
         items = []
         for trait, score in zip(TRAITS, row, strict=True):
             index = int(np.clip(round(float(score)), 1, 5)) - 1
-            quote = verify_quotes([evidence_sentence(trait, sentences)], work.text)
+            quote = verify_quotes([mask.restore(evidence_sentence(trait, sentences))], work.text)
             items.append(
                 CriterionFeedback(
                     criterion=trait,

@@ -49,10 +49,13 @@ def load_question_sets(questions_csv: Path, answers_csv: Path) -> list[QuestionS
                 f"is not in {Path(questions_csv).name}."
             )
         try:
-            score = round(float(row["score"]))
+            value = float(row["score"])
+            if not 0 <= value <= 5:
+                raise ValueError(row["score"])
+            score = round(value)
         except ValueError as exc:
             raise TableError(
-                f"{Path(answers_csv).name} line {line}: score {row['score']!r} is not a number."
+                f"{Path(answers_csv).name} line {line}: score {row['score'][:20]!r} is not a number from 0 to 5."
             ) from exc
         target.answers.append(row["jawaban"])
         target.human_scores.append(score)

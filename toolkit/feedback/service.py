@@ -17,6 +17,7 @@ from toolkit.feedback.reports import write_class_csv, write_class_xlsx, write_st
 from toolkit.feedback.rubric import Rubric
 from toolkit.feedback.short_answer import calibrated_models
 from toolkit.feedback.vectors import TextVectors, VectorCache
+from toolkit.text import unique_slugs
 
 if TYPE_CHECKING:
     from toolkit.library import Material
@@ -173,9 +174,9 @@ def write_outputs(run: FeedbackRun, rubric: Rubric, out_dir: Path) -> list[Path]
     files = []
     sheets = out_dir / "lembar"
     sheets.mkdir(exist_ok=True)
-    for result in run.results:
-        safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in result.student_id)[:80] or "siswa"
-        files.append(write_student_docx(result, rubric, sheets / f"{safe}.docx"))
+    names = unique_slugs([result.student_id for result in run.results], "siswa")
+    for result, name in zip(run.results, names, strict=True):
+        files.append(write_student_docx(result, rubric, sheets / f"{name}.docx"))
     if any(result.approved for result in run.results):
         files.append(write_class_csv(run.results, rubric, out_dir / "laporan-kelas.csv"))
         files.append(write_class_xlsx(run.results, rubric, out_dir / "laporan-kelas.xlsx"))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli_support import fail
+from toolkit.cli_support import fail, out_file_problem
 from toolkit.errors import ToolkitError
 
 
@@ -52,8 +52,9 @@ def lesson(
     from toolkit.services import Services
     from toolkit.settings import Settings
 
-    if out.suffix.lower() not in EXPORT_SUFFIXES:
-        fail(f"--out must end in .docx, .md or .json (got '{out.name}').")
+    problem = out_file_problem(out, EXPORT_SUFFIXES)
+    if problem:
+        fail(problem)
     settings = Settings()
     services = Services(settings)
     plan = None

@@ -54,6 +54,7 @@ def plan_from_material(material: Material) -> LessonPlan:
     return plan.model_copy(update={"material_id": material.id})
 
 
-def list_plans(library: Library, limit: int = 50) -> list[Material]:
-    """Saved plans, newest first."""
-    return library.list(kind=KIND, limit=limit)
+def list_plans(library: Library, owner: str | None = None, limit: int = 50) -> list[Material]:
+    """Saved plans of ``owner`` (everyone's when None), newest first; the owner is part of the query,
+    so other accounts' plans never push one's own out of the ``limit``."""
+    return library.list(kind=KIND, owner=owner, limit=limit)

@@ -1,4 +1,8 @@
-"""Build the chat model chosen by the settings: embedded, OpenAI or any OpenAI-compatible server."""
+"""Build the chat model chosen by the settings: embedded, OpenAI or any OpenAI-compatible server.
+
+A provider that is not the embedded model gets every request through the privacy guard
+(``toolkit.llm.guard``): personal data are masked before they leave, restored in the answer.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     if settings.provider == "local":
         return build_local_chat_model(settings)
 
-    from langchain_openai import ChatOpenAI
+    from toolkit.llm.guard import GuardedChatOpenAI as ChatOpenAI
 
     api_key = settings.api_key.get_secret_value() if settings.api_key else None
     if settings.provider == "openai":

@@ -130,8 +130,8 @@ def run_quiz_command(
     """The body of ``kelas quiz`` (kept apart from typer so it reads top to bottom)."""
     from pydantic import ValidationError
 
-    from toolkit.cli_support import fail
-    from toolkit.errors import ToolkitError
+    from toolkit.cli_support import fail, out_folder_problem
+    from toolkit.errors import ToolkitError, validation_sentence
     from toolkit.quiz.export import export_quiz, write_export
     from toolkit.quiz.generate import generate_quiz
     from toolkit.quiz.models import QuizRequest
@@ -155,10 +155,14 @@ def run_quiz_command(
             use_model=not no_model,
         )
     except ValidationError as exc:
-        fail(ValueError(f"Invalid request: {exc.errors()[0]['msg']}."))
+        fail(validation_sentence(exc))
         return
     except ValueError as exc:
         fail(exc)
+        return
+    problem = out_folder_problem(out)
+    if problem:
+        fail(problem)
         return
     settings = Settings()
     container = Services(settings)

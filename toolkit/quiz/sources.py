@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
-from toolkit.index.documents import load_document
+from toolkit.index.documents import MAX_UPLOAD_CHARS, load_document
 from toolkit.index.lexical import tokenize
 from toolkit.index.retrieval import HybridRetriever, SearchFilters
 from toolkit.quiz.models import Passage, QuizRequest
@@ -73,7 +73,7 @@ def passages_from_text(text: str, label: str) -> list[Passage]:
 
 def passages_from_file(path: Path) -> list[Passage]:
     """Passages of an uploaded file, cited by file, page and section (``IngestError`` if unreadable)."""
-    document = load_document(path)
+    document = load_document(path, max_chars=MAX_UPLOAD_CHARS)
     passages: list[Passage] = []
     for section in document.sections:
         for piece in split_long(section.text):

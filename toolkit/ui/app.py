@@ -52,6 +52,12 @@ def shell_tabs() -> list[tuple[str, TabBuilder]]:
     ]
 
 
+def queue_options(services: Services) -> dict[str, Any]:
+    """Arguments for ``Blocks.queue``: one request at a time per event unless an event says otherwise
+    (generations share the gate of ``toolkit.limits``), and a bounded queue for the whole server."""
+    return {"default_concurrency_limit": 1, "max_size": services.settings.max_queue}
+
+
 def launch_options(services: Services) -> dict[str, Any]:
     """Arguments for ``Blocks.launch``: address, upload limit, and logins in workshop mode."""
     settings = services.settings
@@ -60,12 +66,15 @@ def launch_options(services: Services) -> dict[str, Any]:
         "server_port": settings.port,
         "show_error": True,
         "max_file_size": f"{settings.max_upload_mb}mb",
+        # generations waiting for a turn hold a worker thread; the rest of the app keeps 40
+        "max_threads": settings.running_generations + settings.max_waiting_generations + 40,
     }
     if settings.workshop:
         accounts = services.accounts()
         options["auth"] = accounts.verify
         options["auth_message"] = (
-            "Masuk dengan akun dari pelatih / log in with the account from your trainer."
+            "Masuk dengan akun dari pelatih; setelah 5 kata sandi salah, tunggu satu menit. / "
+            "Log in with the account from your trainer; after 5 wrong passwords, wait a minute."
         )
     return options
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from toolkit.feedback.batch import read_work
+from toolkit.feedback.batch import check_work_length, read_work
 from toolkit.feedback.core import StudentFeedback, WorkItem, override
 from toolkit.feedback.essay_feedback import essay_rubric
 from toolkit.feedback.rubric import Rubric, RubricRequest, generate_rubric
@@ -26,7 +26,15 @@ from toolkit.feedback.rubric_io import (
 )
 from toolkit.feedback.service import FeedbackRun, run_feedback, save_feedback, save_rubric, write_outputs
 from toolkit.services import Services
-from toolkit.ui.common import Labelled, kelas_choices, optional_int, readable_error, subject_choices
+from toolkit.ui.common import (
+    Labelled,
+    generation_events,
+    kelas_choices,
+    optional_int,
+    participant,
+    readable_error,
+    subject_choices,
+)
 from toolkit.ui.i18n import register_texts, t
 from toolkit.ui.library_tab import owner_for
 
@@ -220,11 +228,12 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 kelas=optional_int(grade),
                 topic=topic or "",
             )
-            try:
-                retriever = services.retriever()
-            except Exception:
-                retriever = None
-            rubric = generate_rubric(rubric_request, retriever)  # type: ignore[arg-type]
+            with services.gate().slot(participant(request), ui):
+                try:
+                    retriever = services.retriever()
+                except Exception:
+                    retriever = None
+                rubric = generate_rubric(rubric_request, retriever)  # type: ignore[arg-type]
             save_rubric(
                 services, rubric, inputs=rubric_request.model_dump(), owner=owner_for(services, request) or ""
             )
@@ -278,6 +287,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 items, notes = batch.items, batch.notes
             elif (text or "").strip():
                 items, notes = [WorkItem(student_id="siswa-1", text=text)], []
+                check_work_length(items[0], "siswa-1")
             else:
                 return [], "", "", t("fb_no_work", ui)
             done = [0]
@@ -287,15 +297,16 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 progress((done[0], len(items)), desc=what)
 
             progress((0, len(items)), desc=t("fb_score", ui))
-            run = run_feedback(
-                services,
-                rubric,
-                items,
-                reference=ref or "",
-                strictness=strict,  # type: ignore[arg-type]
-                notes=notes,
-                progress=step,
-            )
+            with services.gate().slot(participant(request), ui):
+                run = run_feedback(
+                    services,
+                    rubric,
+                    items,
+                    reference=ref or "",
+                    strictness=strict,  # type: ignore[arg-type]
+                    notes=notes,
+                    progress=step,
+                )
             saved = save_feedback(services, rubric, run, strict, owner=owner_for(services, request) or "")
         except Exception as exc:
             return [], "", "", readable_error(exc, ui)
@@ -349,6 +360,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         [goal, reference, level_labels, points, language, rubric_subject, rubric_kelas, rubric_topic],
         [editor, status],
         api_name="generate_rubric",
+        **generation_events(services.settings),
     )
     essay_button.click(on_essay_rubric, [language], [editor, status], api_name="essay_rubric")
     import_button.click(on_import, [rubric_file, paste, language], [editor, status], api_name="import_rubric")
@@ -358,6 +370,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         [editor, reference, work, work_file, strictness, language],
         [results_state, saved_state, output, status],
         api_name="give_feedback",
+        **generation_events(services.settings),
     )
     override_button.click(
         on_override,

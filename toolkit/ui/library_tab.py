@@ -45,7 +45,10 @@ register_texts(
             "en": "Deleted: {title}. Click 'Undo delete' to bring it back.",
         },
         "library_restored": {"id": "Dikembalikan: {title}.", "en": "Restored: {title}."},
-        "library_imported": {"id": "{n} materi diimpor.", "en": "{n} materials imported."},
+        "library_imported": {
+            "id": "{n} materi diimpor ({present} sudah ada di Pustaka Anda).",
+            "en": "{n} materials imported ({present} were already in your Library).",
+        },
         "library_saved": {"id": "Tersimpan: {title}.", "en": "Saved: {title}."},
     }
 )
@@ -82,7 +85,7 @@ def list_materials(
         found = services.library().list(
             kind=kind or None,
             subject=subject or None,
-            text=(text or "").strip() or None,
+            text=(text or "").strip()[:200] or None,
             owner=owner_for(services, request),
         )
     except Exception as exc:
@@ -206,12 +209,12 @@ def import_library(
     if not upload:
         return t("library_choose", language)
     try:
-        added = services.library().import_all(
+        added, present = services.library().import_file(
             Path(upload).read_bytes(), owner=owner_for(services, request) or ""
         )
     except Exception as exc:
         return readable_error(exc, language)
-    return t("library_imported", language, n=added)
+    return t("library_imported", language, n=added, present=present)
 
 
 def build_library_tab(services: Services, language: gr.Radio, labels: Labelled) -> None:
