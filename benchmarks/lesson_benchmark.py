@@ -26,6 +26,7 @@ from toolkit.lessons.generate import stream_plan
 from toolkit.lessons.models import build_request
 from toolkit.services import Services
 from toolkit.settings import Settings
+from toolkit.tools import LESSON_PLAN
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -219,10 +220,11 @@ def run(limit: int | None, out: Path, data_dir: Path | None = None) -> dict[str,
                 request,
                 llm=services.llm(),
                 retriever=services.retriever(),
-                library=services.library(),
                 settings=settings,
             ):
                 last = event
+                if event.kind in ("done", "error"):  # kept in the Library, as the app does
+                    LESSON_PLAN.save(services.library(), event.plan)
                 if event.kind == "section" and first_section_s is None:
                     first_section_s = time.perf_counter() - begin
                 written_by_model = (

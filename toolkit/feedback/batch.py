@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
-from toolkit.feedback.core import StudentFeedback, WorkItem
+from toolkit.feedback.models import StudentFeedback, WorkItem
 from toolkit.feedback.tables import read_table
 
 ID_ALIASES = ["student_id", "id", "nis", "nisn", "no", "nomor", "id_siswa", "nama", "name"]

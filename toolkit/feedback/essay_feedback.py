@@ -13,9 +13,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from toolkit.feedback.core import CriterionFeedback, StudentFeedback, WorkItem, recompute_total, verify_quotes
+from toolkit.feedback.core import recompute_total, verify_quotes
 from toolkit.feedback.essays import TRAITS, score_essays
 from toolkit.feedback.model_signal import LogProbScorer
+from toolkit.feedback.models import CriterionFeedback, StudentFeedback, WorkItem
 from toolkit.feedback.rubric import Rubric, RubricCriterion, RubricLevel
 from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_instructions
 from toolkit.feedback.vectors import TextVectors, VectorCache
