@@ -1,6 +1,7 @@
 """Fit and cross-validate the short-answer calibration on ../shared/datasets/id-short-answer.
 
 Usage: ``.venv/bin/python benchmarks/fit_feedback_calibration.py [--write] [--out FILE]``
+(the held-out figures ``benchmarks/README.md`` quotes: ``--out benchmarks/feedback_short_results.json``)
 (``--metadata``: rewrite only the ``fitted_on`` field of the shipped files from the data, weights
 untouched).
 
@@ -52,6 +53,7 @@ from toolkit.feedback.tables import read_table  # noqa: E402
 from toolkit.feedback.vectors import TextVectors, VectorCache  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
+from provenance import load_average, write_results  # noqa: E402
 from short_answer_llm import MODEL_SIGNAL_NAMES, model_signals  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "datasets"
@@ -306,6 +308,7 @@ def main() -> None:
     if args.metadata:
         rewrite_metadata()
         return
+    load_before = load_average()
     text_vectors = vectors()
     if args.llm:
         compare_with_model(args, text_vectors)
@@ -332,7 +335,7 @@ def main() -> None:
             model.save(CALIBRATION_DIR / f"short_answer_{name}.json")
     print(json.dumps(results))
     if args.out is not None:
-        args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        write_results(args.out, {"questions": len(questions), **results}, load_before)
 
 
 if __name__ == "__main__":
