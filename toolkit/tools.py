@@ -67,12 +67,12 @@ class ToolDescriptor(Generic[RequestT, ResultT]):
     result_model: type[ResultT]
     record: Callable[[ResultT, RequestT | None], dict[str, Any]]
     """Result (and optionally the request) -> the fields of ``Library.save``."""
-    restore: Callable[[dict[str, Any], dict[str, Any]], ResultT]
-    """A record's content and inputs -> the result."""
-    formats: Callable[[], tuple[str, ...]]
-    """The download formats (a callable, so that exporters load only when asked)."""
+    formats: tuple[str, ...] | Callable[[], tuple[str, ...]]
+    """The download formats (or a callable giving them, so that exporters load only when asked)."""
     write: Callable[[ResultT, str, Path, str], list[Path]]
     """Write a result as one of its formats: (result, format, folder, file stem) -> paths."""
+    restore: Callable[[dict[str, Any], dict[str, Any]], ResultT] | None = None
+    """A record's content and inputs -> the result (default: the result model reads the content)."""
     cli_module: str | None = None
     """The module whose ``register(app)`` adds the tool's ``kelas`` command(s)."""
     tab_title: str | None = None
@@ -121,14 +121,17 @@ class ToolDescriptor(Generic[RequestT, ResultT]):
         """
         if material.kind != self.kind:
             raise ToolkitError(f"Material {material.id} is a {material.kind}, not a {self.names['en']}.")
-        result = self.restore(material.content, material.inputs)
+        if self.restore is not None:
+            result = self.restore(material.content, material.inputs)
+        else:
+            result = self.result_model.model_validate(material.content)
         if "material_id" in self.result_model.model_fields:
             result = result.model_copy(update={"material_id": material.id})
         return result
 
     def export_formats(self) -> tuple[str, ...]:
         """The formats a saved material of this kind can be downloaded in (``json`` always)."""
-        formats = self.formats()
+        formats = self.formats() if callable(self.formats) else self.formats
         return formats if RAW_JSON in formats else (*formats, RAW_JSON)
 
     def export(self, material: Material, fmt: str, folder: Path) -> list[Path]:
@@ -164,8 +167,7 @@ LESSON_PLAN: ToolDescriptor[LessonRequest, LessonPlan] = ToolDescriptor(
     request_model=LessonRequest,
     result_model=LessonPlan,
     record=lesson_store.plan_record,
-    restore=lesson_store.plan_from_content,
-    formats=lesson_store.plan_formats,
+    formats=lesson_store.PLAN_FORMATS,
     write=lesson_store.write_plan,
     cli_module="toolkit.lessons.cli",
     tab_title="tab_lesson",
@@ -177,7 +179,6 @@ QUIZ: ToolDescriptor[QuizRequest, Quiz] = ToolDescriptor(
     request_model=QuizRequest,
     result_model=Quiz,
     record=quiz_store.quiz_record,
-    restore=quiz_store.quiz_from_content,
     formats=quiz_store.quiz_formats,
     write=quiz_store.write_quiz,
     cli_module="toolkit.quiz.cli",
@@ -190,8 +191,7 @@ RUBRIC: ToolDescriptor[RubricRequest, Rubric] = ToolDescriptor(
     request_model=RubricRequest,
     result_model=Rubric,
     record=feedback_store.rubric_record,
-    restore=feedback_store.rubric_from_content,
-    formats=feedback_store.rubric_formats,
+    formats=feedback_store.RUBRIC_FORMATS,
     write=feedback_store.write_rubric,
     # made, imported and edited in the feedback tab; `kelas feedback --rubric` reads one from a file
 )
@@ -201,8 +201,8 @@ FEEDBACK: ToolDescriptor[FeedbackRequest, FeedbackRun] = ToolDescriptor(
     request_model=FeedbackRequest,
     result_model=FeedbackRun,
     record=feedback_store.feedback_record,
+    formats=feedback_store.FEEDBACK_FORMATS,
     restore=feedback_store.feedback_from_content,
-    formats=feedback_store.feedback_formats,
     write=feedback_store.write_feedback,
     cli_module="toolkit.feedback.cli",
     tab_title="tab_feedback",

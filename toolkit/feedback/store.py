@@ -33,16 +33,6 @@ def rubric_record(rubric: Rubric, request: RubricRequest | None = None) -> dict[
     }
 
 
-def rubric_from_content(content: dict[str, Any], inputs: dict[str, Any]) -> Rubric:
-    """The rubric stored in a Library record's content."""
-    return Rubric.model_validate(content)
-
-
-def rubric_formats() -> tuple[str, ...]:
-    """The formats a saved rubric can be downloaded in."""
-    return RUBRIC_FORMATS
-
-
 def write_rubric(rubric: Rubric, fmt: str, folder: Path, stem: str) -> list[Path]:
     """``rubric`` written as ``fmt`` (docx or csv) into ``folder``."""
     from toolkit.feedback.rubric_io import rubric_to_csv, rubric_to_docx
@@ -80,11 +70,6 @@ def feedback_from_content(content: dict[str, Any], inputs: dict[str, Any]) -> Fe
         results=[StudentFeedback.model_validate(item) for item in content["results"]],
         strictness=inputs.get("strictness", "standard"),
     )
-
-
-def feedback_formats() -> tuple[str, ...]:
-    """The formats a saved feedback run can be downloaded in."""
-    return FEEDBACK_FORMATS
 
 
 def write_feedback(run: FeedbackRun, fmt: str, folder: Path, stem: str) -> list[Path]:

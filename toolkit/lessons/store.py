@@ -42,16 +42,6 @@ def plan_record(plan: LessonPlan, request: LessonRequest | None = None) -> dict[
     }
 
 
-def plan_from_content(content: dict[str, Any], inputs: dict[str, Any]) -> LessonPlan:
-    """The plan stored in a Library record's content."""
-    return LessonPlan.model_validate(content)
-
-
-def plan_formats() -> tuple[str, ...]:
-    """The formats a saved plan can be downloaded in."""
-    return PLAN_FORMATS
-
-
 def write_plan(plan: LessonPlan, fmt: str, folder: Path, stem: str) -> list[Path]:
     """``plan`` written as ``fmt`` (docx, md, json) into ``folder``."""
     from toolkit.lessons.export import export_plan

@@ -45,11 +45,6 @@ def quiz_record(quiz: Quiz, request: QuizRequest | None = None) -> dict[str, Any
     }
 
 
-def quiz_from_content(content: dict[str, Any], inputs: dict[str, Any]) -> Quiz:
-    """The quiz stored in a Library record's content."""
-    return Quiz.model_validate(content)
-
-
 def quiz_formats() -> tuple[str, ...]:
     """Every export format of a quiz (the exporters are loaded only when asked)."""
     from toolkit.quiz.export import FORMATS
