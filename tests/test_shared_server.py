@@ -28,12 +28,11 @@ from conftest import BagOfWordsEmbeddings
 from toolkit.errors import ToolkitError
 from toolkit.feedback.core import WorkItem
 from toolkit.feedback.essay_feedback import essay_rubric
+from toolkit.feedback.models import FeedbackRequest, FeedbackRun
 from toolkit.feedback.reports import write_class_csv, write_class_xlsx
 from toolkit.feedback.rubric import RubricRequest, generate_rubric
 from toolkit.feedback.rubric_io import load_rubric, rubric_to_csv
-from toolkit.feedback.service import run_feedback, save_feedback
-from toolkit.lessons.store import KIND as PLAN_KIND
-from toolkit.lessons.store import list_plans
+from toolkit.feedback.service import run_feedback
 from toolkit.library import Library
 from toolkit.llm.guard import GuardedChatOpenAI, GuardedEmbeddings
 from toolkit.material_export import export_material
@@ -44,9 +43,21 @@ from toolkit.quiz.models import Quiz, QuizRequest
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.text import FORMULA_START, safe_cell, unique_slugs
+from toolkit.tools import FEEDBACK
+from toolkit.tools import LESSON_PLAN_KIND as PLAN_KIND
 from toolkit.ui.prompt_lab_tab import compare, original_template
 from toolkit.ui.workshop_tab import submit_exercise
 from toolkit.workshop import available_packs, load_pack
+
+
+def _feedback(services: Services, rubric: Any, works: list[WorkItem]) -> FeedbackRun:
+    """The feedback tool run as the tab runs it (request in, result out)."""
+    return run_feedback(
+        FeedbackRequest(rubric=rubric, works=works),
+        embeddings=services.embeddings(),
+        settings=services.settings,
+    )
+
 
 FORMULAS = ['=HYPERLINK("http://x","klik")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"]
 PRIVATE = ("Budi Santoso", "budi@sekolah.id", "081234567890", "0012345678")
@@ -173,7 +184,7 @@ def test_class_report_and_rubric_csv_never_hold_a_live_formula(tmp_path: Path) -
     )
     works = [WorkItem(student_id=student, text="Tumbuhan membuat glukosa.") for student in FORMULAS]
     services = Services(Settings(_env_file=None, data_dir=tmp_path / "d"), embeddings=BagOfWordsEmbeddings())  # type: ignore[call-arg]
-    run = run_feedback(services, rubric, works)
+    run = _feedback(services, rubric, works)
     for result in run.results:
         result.approved = True
     csv_cells = cells_of(write_class_csv(run.results, rubric, tmp_path / "k.csv").read_bytes(), "csv")
@@ -206,7 +217,7 @@ def test_the_english_essay_path_masks_before_the_embeddings(settings: Settings) 
 
     provider = RecordingEmbeddings(E5Embeddings())  # the essay model was fitted on e5 vectors
     services = Services(settings, embeddings=provider)
-    run = run_feedback(services, essay_rubric(), [WorkItem(student_id="s1", text=ESSAY, name="Budi Santoso")])
+    run = _feedback(services, essay_rubric(), [WorkItem(student_id="s1", text=ESSAY, name="Budi Santoso")])
     sent = "\n".join(provider.seen)
     assert sent and not [value for value in (*PRIVATE, "Budi", "Santoso") if value in sent]
     quotes = [quote for item in run.results[0].criteria for quote in item.evidence]
@@ -318,12 +329,18 @@ def test_a_remote_chat_model_never_sees_personal_data_and_the_answer_gets_it_bac
 
 
 def test_a_participants_saved_plans_are_not_crowded_out_by_another(settings: Settings) -> None:
-    library = Library.from_settings(settings)
+    from toolkit.services import Services
+    from toolkit.ui.lesson_tab import saved_plan_choices
+
+    services = Services(settings)
+    library = services.library()
     mine = library.save(PLAN_KIND, "Rencana Ani", {}, owner="ani")
     for number in range(60):
         library.save(PLAN_KIND, f"Rencana Budi {number}", {}, owner="budi")
-    assert [m.id for m in list_plans(library, owner="ani")] == [mine.id]  # before: empty
-    assert len(list_plans(library, owner="budi")) == 50
+    choices, _ = saved_plan_choices(services, "ani", "id")
+    assert [value for _, value in choices["choices"]] == [mine.id]  # before: empty
+    choices, _ = saved_plan_choices(services, "budi", "id")
+    assert len(choices["choices"]) == 50
 
 
 # --------------------------------------------------------------------------- row 9: library import
@@ -388,7 +405,7 @@ def test_feedback_export_keeps_a_sheet_for_budi_and_for_budi(settings: Settings,
     rubric = generate_rubric(RubricRequest(goal="Menjelaskan fotosintesis"))
     names = ["Budi", "budi", "Ani", "ani", "Citra", "Dewi", "Eko"]
     works = [WorkItem(student_id=name, text=f"Tumbuhan membuat glukosa, kata {name}.") for name in names]
-    material = save_feedback(services, rubric, run_feedback(services, rubric, works), "standard")
+    material = FEEDBACK.save(services.library(), _feedback(services, rubric, works))
     paths = export_material(material, "docx", tmp_path / "out")
     assert len(paths) == len({p.name for p in paths}) == 7 == len(list((tmp_path / "out").glob("*.docx")))
     assert unique_slugs(["Budi", "budi", "budi-2"]) == ["budi", "budi-2", "budi-2-2"]

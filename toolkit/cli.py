@@ -342,18 +342,13 @@ def eval_retrieval(
 
 
 def _register_tool_commands() -> None:
-    """Each tool adds its own command from its own module (``register(app)``)."""
-    import importlib
+    """Each tool adds its own command(s) from the module its descriptor names (``toolkit.tools``)."""
+    from toolkit.tools import TOOLS
 
-    for module in TOOL_COMMAND_MODULES:
-        importlib.import_module(module).register(app)
+    for tool in TOOLS:
+        tool.register_commands(app)
 
 
-TOOL_COMMAND_MODULES: list[str] = [
-    "toolkit.lessons.cli",
-    "toolkit.quiz.cli",
-    "toolkit.feedback.cli",
-]
 _register_tool_commands()
 
 

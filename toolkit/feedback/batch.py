@@ -18,7 +18,7 @@ from pathlib import Path
 
 from toolkit.archives import WORK_ZIP_LIMITS, ArchiveError, ZipLimits, check_archive, read_entry
 from toolkit.errors import ToolkitError
-from toolkit.feedback.core import StudentFeedback, WorkItem
+from toolkit.feedback.models import StudentFeedback, WorkItem
 from toolkit.feedback.tables import read_table
 
 ID_ALIASES = ["student_id", "id", "nis", "nisn", "no", "nomor", "id_siswa", "nama", "name"]

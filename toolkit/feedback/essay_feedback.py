@@ -13,16 +13,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from toolkit.feedback.core import (
-    CriterionFeedback,
-    StudentFeedback,
-    WorkItem,
-    neutral_placeholders,
-    recompute_total,
-    verify_quotes,
-)
+from toolkit.feedback.core import neutral_placeholders, recompute_total, verify_quotes
 from toolkit.feedback.essays import TRAITS, score_essays
 from toolkit.feedback.model_signal import LogProbScorer
+from toolkit.feedback.models import CriterionFeedback, StudentFeedback, WorkItem
 from toolkit.feedback.privacy import mask_batch
 from toolkit.feedback.rubric import Rubric, RubricCriterion, RubricLevel
 from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_instructions

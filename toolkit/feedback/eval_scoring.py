@@ -16,10 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from toolkit.feedback.calibration import Strictness, agreement
-from toolkit.feedback.model_signal import LogProbScorer
 from toolkit.feedback.short_answer import score_answers
 from toolkit.feedback.tables import TableError, read_table
-from toolkit.feedback.vectors import TextVectors, VectorCache
+from toolkit.feedback.vectors import TextVectors
 
 
 @dataclass
@@ -68,28 +67,14 @@ def evaluate_scoring(
     vectors: TextVectors,
     strictness: Strictness = "standard",
     progress: Callable[[str], None] | None = None,
-    scorer: LogProbScorer | None = None,
-    model_cache: VectorCache | None = None,
 ) -> dict[str, float]:
-    """QWK, exact agreement, MAE, n and seconds per answer over all questions.
-
-    ``scorer`` (the embedded language model) is used as in the app: only when a calibration for
-    its model ships.
-    """
+    """QWK, exact agreement, MAE, n and seconds per answer over all questions."""
     question_sets = load_question_sets(questions_csv, answers_csv)
     predicted: list[int] = []
     truth: list[int] = []
     started = time.perf_counter()
     for item in question_sets:
-        scored = score_answers(
-            vectors,
-            item.question,
-            item.reference,
-            item.answers,
-            strictness,
-            scorer=scorer,
-            model_cache=model_cache,
-        )
+        scored = score_answers(vectors, item.question, item.reference, item.answers, strictness)
         predicted.extend(result.level for result in scored)
         truth.extend(item.human_scores)
         if progress is not None:

@@ -10,7 +10,7 @@ import csv
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
-from toolkit.feedback.core import StudentFeedback
+from toolkit.feedback.models import StudentFeedback
 from toolkit.feedback.rubric import Rubric
 from toolkit.text import safe_row
 

@@ -242,7 +242,7 @@ def rubric_from_card(
     )
 
 
-def generate_rubric(request: RubricRequest, retriever: PassageSearch | None = None) -> Rubric:
+def generate_rubric(request: RubricRequest, *, retriever: PassageSearch | None = None) -> Rubric:
     """A complete rubric for ``request.goal``, citing KKTP guidance from the index when available."""
     from toolkit.feedback.signals import key_points
 

@@ -51,6 +51,7 @@ def lesson(
     from toolkit.lessons.models import Duration, build_request
     from toolkit.services import Services
     from toolkit.settings import Settings
+    from toolkit.tools import LESSON_PLAN
 
     problem = out_file_problem(out, EXPORT_SUFFIXES)
     if problem:
@@ -75,10 +76,11 @@ def lesson(
             request,
             llm=None if no_model else services.llm(),
             retriever=services.retriever(),
-            library=services.library(),
             settings=settings,
         ):
             plan = event.plan
+            if event.kind in ("done", "error"):
+                plan.material_id = LESSON_PLAN.save(services.library(), plan, material_id=plan.material_id).id
             if event.kind == "grounded":
                 typer.echo(plan.title)
                 if plan.card_note:

@@ -135,9 +135,9 @@ def run_quiz_command(
     from toolkit.quiz.export import export_quiz, write_export
     from toolkit.quiz.generate import generate_quiz
     from toolkit.quiz.models import QuizRequest
-    from toolkit.quiz.saving import save_quiz
     from toolkit.services import Services
     from toolkit.settings import Settings
+    from toolkit.tools import QUIZ
 
     try:
         kinds = parse_types(types)
@@ -181,9 +181,7 @@ def run_quiz_command(
 
     try:
         retriever = container.retriever() if source is None else None
-        quiz = generate_quiz(
-            request, llm=llm, retriever=retriever, model_name=settings.describe_provider(), progress=progress
-        )
+        quiz = generate_quiz(request, llm=llm, retriever=retriever, settings=settings, progress=progress)
     except ToolkitError as exc:
         fail(exc)
         return
@@ -192,7 +190,7 @@ def run_quiz_command(
         json.dumps(quiz.model_dump(mode="json"), ensure_ascii=False, indent=2), "utf-8"
     )
     try:
-        material = save_quiz(container.library(), quiz, request)
+        material = QUIZ.save(container.library(), quiz, request=request)
         typer.echo(f"Disimpan di pustaka / saved to the library: {material.id}")
     except ToolkitError as exc:
         typer.secho(str(exc), fg=typer.colors.YELLOW, err=True)

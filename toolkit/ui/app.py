@@ -20,22 +20,19 @@ the registry of labels to translate."""
 
 
 def tool_tabs() -> list[tuple[str, TabBuilder]]:
-    """(title text key, builder) of every tab in display order; imported when the app is built.
+    """(title text key, builder) of the curriculum tab and every tool's tab, in display order.
 
-    A tool adds its tab here: its module ``toolkit/ui/<tool>_tab.py`` defines
-    ``build_<tool>_tab(services, language, labels)`` and registers its texts with
-    ``toolkit.ui.i18n.register_texts``.
+    A tool names its tab in its descriptor (``toolkit.tools``): its module
+    ``toolkit/ui/<tool>_tab.py`` defines ``build_<tool>_tab(services, language, labels)`` and
+    registers its texts with ``toolkit.ui.i18n.register_texts``; it is imported when the app is built.
     """
-    from toolkit.ui.feedback_tab import build_feedback_tab
-    from toolkit.ui.lesson_tab import build_lesson_tab
-    from toolkit.ui.quiz_tab import build_quiz_tab
+    from toolkit.tools import TOOLS
 
-    tabs: list[tuple[str, TabBuilder]] = [
-        ("tab_curriculum", build_curriculum_tab),
-        ("tab_lesson", build_lesson_tab),
-        ("tab_quiz", build_quiz_tab),
-        ("tab_feedback", build_feedback_tab),
-    ]
+    tabs: list[tuple[str, TabBuilder]] = [("tab_curriculum", build_curriculum_tab)]
+    for tool in TOOLS:
+        builder = tool.tab()
+        if builder is not None and tool.tab_title is not None:
+            tabs.append((tool.tab_title, builder))
     return tabs
 
 

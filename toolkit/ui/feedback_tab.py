@@ -12,9 +12,11 @@ from typing import Any
 
 import gradio as gr
 
+from toolkit.embeddings import embedding_model_name
 from toolkit.feedback.batch import check_work_length, read_work
-from toolkit.feedback.core import StudentFeedback, WorkItem, override
+from toolkit.feedback.core import override
 from toolkit.feedback.essay_feedback import essay_rubric
+from toolkit.feedback.models import FeedbackRequest, FeedbackRun, StudentFeedback, WorkItem
 from toolkit.feedback.rubric import Rubric, RubricRequest, generate_rubric
 from toolkit.feedback.rubric_io import (
     load_rubric,
@@ -24,8 +26,9 @@ from toolkit.feedback.rubric_io import (
     rubric_to_csv,
     rubric_to_docx,
 )
-from toolkit.feedback.service import FeedbackRun, run_feedback, save_feedback, save_rubric, write_outputs
+from toolkit.feedback.service import run_feedback, write_outputs
 from toolkit.services import Services
+from toolkit.tools import FEEDBACK, RUBRIC
 from toolkit.ui.common import (
     Labelled,
     generation_events,
@@ -233,9 +236,9 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                     retriever = services.retriever()
                 except Exception:
                     retriever = None
-                rubric = generate_rubric(rubric_request, retriever)  # type: ignore[arg-type]
-            save_rubric(
-                services, rubric, inputs=rubric_request.model_dump(), owner=owner_for(services, request) or ""
+                rubric = generate_rubric(rubric_request, retriever=retriever)  # type: ignore[arg-type]
+            RUBRIC.save(
+                services.library(), rubric, request=rubric_request, owner=owner_for(services, request) or ""
             )
         except Exception as exc:
             return gr.update(), readable_error(exc, ui)
@@ -249,7 +252,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
     def on_import(upload: Any, pasted: str, ui: str, request: gr.Request) -> tuple[Any, str]:
         try:
             rubric = load_rubric(Path(upload)) if upload else rubric_from_text(pasted or "")
-            save_rubric(services, rubric, owner=owner_for(services, request) or "")
+            RUBRIC.save(services.library(), rubric, owner=owner_for(services, request) or "")
         except Exception as exc:
             return gr.update(), readable_error(exc, ui)
         headers, rows = rubric_table(rubric)
@@ -299,15 +302,13 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
             progress((0, len(items)), desc=t("fb_score", ui))
             with services.gate().slot(participant(request), ui):
                 run = run_feedback(
-                    services,
-                    rubric,
-                    items,
-                    reference=ref or "",
-                    strictness=strict,  # type: ignore[arg-type]
+                    FeedbackRequest(rubric=rubric, works=items, reference=ref or "", strictness=strict),  # type: ignore[arg-type]
+                    embeddings=services.embeddings(),
+                    settings=services.settings,
                     notes=notes,
                     progress=step,
                 )
-            saved = save_feedback(services, rubric, run, strict, owner=owner_for(services, request) or "")
+            saved = FEEDBACK.save(services.library(), run, owner=owner_for(services, request) or "")
         except Exception as exc:
             return [], "", "", readable_error(exc, ui)
         message = " ".join([t("fb_done", ui, n=len(run.results)), *notes])
@@ -335,13 +336,16 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
             results = [StudentFeedback.model_validate(item) for item in state]
             for result in results:
                 result.approved = True
-            run = FeedbackRun(results=results)
-            paths = write_outputs(run, rubric, Path(tempfile.mkdtemp(prefix="umpan-balik-")))
-            saved = save_feedback(
-                services,
-                rubric,
+            run = FeedbackRun(
+                rubric=rubric,
+                results=results,
+                strictness=strict,  # type: ignore[arg-type]
+                embeddings=embedding_model_name(services.settings),
+            )
+            paths = write_outputs(run, Path(tempfile.mkdtemp(prefix="umpan-balik-")))
+            saved = FEEDBACK.save(
+                services.library(),
                 run,
-                strict,
                 owner=owner_for(services, request) or "",
                 material_id=saved_id or None,
             )

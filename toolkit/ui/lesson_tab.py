@@ -1,7 +1,8 @@
 """The "Rencana Pembelajaran / Lesson plan" tab: a plan streamed section by section, edited and downloaded.
 
-Thin on purpose: form values become a ``LessonRequest``; ``toolkit.lessons`` writes, checks, saves
-and exports; this module only renders. The plan travels between events as JSON in a ``gr.State``.
+Thin on purpose: form values become a ``LessonRequest``; ``toolkit.lessons`` writes, checks and
+exports; this module renders and saves each finished or changed plan through
+``toolkit.tools.LESSON_PLAN``. The plan travels between events as JSON in a ``gr.State``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from toolkit.errors import ToolkitError
 from toolkit.lessons.export import export_plan
 from toolkit.lessons.generate import edit_section, regenerate_section, section_as_yaml, stream_plan
 from toolkit.lessons.models import FORMAT_NAMES, LessonPlan, build_request
-from toolkit.lessons.store import list_plans, load_plan
 from toolkit.llm.provider_errors import explain_provider_error
 from toolkit.services import Services
+from toolkit.tools import LESSON_PLAN
 from toolkit.ui.common import (
     Labelled,
     fase_choices,
@@ -176,6 +177,12 @@ def export_files(plan: LessonPlan) -> list[str]:
     return [str(export_plan(plan, folder / f"{stem}{suffix}")) for suffix in (".docx", ".md", ".json")]
 
 
+def save_plan(services: Services, plan: LessonPlan) -> LessonPlan:
+    """Save ``plan`` in the Library (an update once it has an id); the plan, with its id."""
+    plan.material_id = LESSON_PLAN.save(services.library(), plan, material_id=plan.material_id).id
+    return plan
+
+
 def _outputs(plan: LessonPlan, language: str, status: str, files: bool) -> tuple[Any, ...]:
     choices = section_choices(plan)
     return (
@@ -236,12 +243,13 @@ def generate_lesson(
                 request,
                 llm=services.llm() if request.use_model else None,
                 retriever=services.retriever(),
-                library=services.library(),
                 settings=services.settings,
                 owner=owner,
             )
             for event in stream:
                 plan = event.plan
+                if event.kind in ("done", "error"):
+                    save_plan(services, plan)
                 total = len(plan.sections)
                 if event.kind == "grounded":
                     status = t("ls_grounded", language) + (f" {plan.card_note}" if plan.card_note else "")
@@ -279,7 +287,7 @@ def edit_lesson_section(
     if plan is None or not key:
         return state, gr.update(), gr.update(), gr.update(), t("ls_no_plan", language), gr.update(), None
     try:
-        updated = edit_section(plan, key, text or "", library=services.library())
+        updated = save_plan(services, edit_section(plan, key, text or ""))
     except ToolkitError as exc:
         return state, gr.update(), gr.update(), gr.update(), readable_error(exc, language), gr.update(), None
     return _outputs(updated, language, t("ls_edited", language), files=True)
@@ -304,10 +312,10 @@ def regenerate_lesson_section(
                 key,
                 llm=services.llm(),
                 retriever=services.retriever(),
-                library=services.library(),
                 settings=services.settings,
                 instruction=instruction or "",
             )
+        save_plan(services, updated)
     except Exception as exc:
         error = exc if isinstance(exc, ToolkitError) else explain_provider_error(exc, services.settings)
         return (
@@ -338,7 +346,8 @@ def load_section_text(state: dict[str, Any] | None, key: str | None) -> str:
 
 def saved_plan_choices(services: Services, owner: str | None, language: str) -> tuple[Any, str]:
     """The saved plans as dropdown choices."""
-    materials = list_plans(services.library(), owner=owner)
+    # the owner is part of the query: other accounts' plans never push one's own out of the limit
+    materials = services.library().list(kind=LESSON_PLAN.kind, owner=owner, limit=50)
     choices = [(f"{m.title} ({m.updated_at:%Y-%m-%d %H:%M})", m.id) for m in materials]
     return gr.update(choices=choices, value=choices[0][1] if choices else None), t(
         "ls_count", language, n=len(choices)
@@ -352,7 +361,7 @@ def open_saved_plan(
     if not material_id:
         return None, *EMPTY[:3], t("ls_no_plan", language), gr.update(), None
     try:
-        plan = load_plan(services.library(), material_id)
+        plan = LESSON_PLAN.load(services.library().get(material_id))
         if owner is not None and plan.owner != owner:
             raise ToolkitError(f"No saved material has the id {material_id}.")
     except ToolkitError as exc:

@@ -13,6 +13,7 @@ from toolkit.library import Material
 from toolkit.material_export import export_material as write_material
 from toolkit.material_export import formats_for
 from toolkit.services import Services
+from toolkit.tools import TOOLS
 from toolkit.ui.common import Labelled, readable_error, subject_choices
 from toolkit.ui.i18n import register_texts, t
 
@@ -53,13 +54,8 @@ register_texts(
     }
 )
 
-KINDS = [
-    ("—", ""),
-    ("Rencana pembelajaran / lesson plan", "lesson-plan"),
-    ("Kuis / quiz", "quiz"),
-    ("Rubrik / rubric", "rubric"),
-    ("Umpan balik / feedback", "feedback"),
-]
+KINDS = [("—", ""), *((tool.label(), tool.kind) for tool in TOOLS)]
+"""The kind picker: every tool's materials (``toolkit.tools``)."""
 
 
 def owner_for(services: Services, request: gr.Request | None) -> str | None:

@@ -15,8 +15,8 @@ from toolkit.quiz.export import FORMATS, export_quiz, write_export
 from toolkit.quiz.export.common import key_text
 from toolkit.quiz.generate import generate_quiz
 from toolkit.quiz.models import BLOOM_NAMES, QUESTION_TYPES, TYPE_NAMES, Quiz, QuizRequest
-from toolkit.quiz.saving import save_quiz
 from toolkit.services import Services
+from toolkit.tools import QUIZ
 from toolkit.ui.common import (
     Labelled,
     fase_choices,
@@ -163,10 +163,10 @@ def make_quiz(
                 request,
                 llm=llm,
                 retriever=services.retriever() if needs_index else None,
-                model_name=services.settings.describe_provider(),
+                settings=services.settings,
                 progress=(lambda done, total, what: progress((done, total), desc=what)) if progress else None,
             )
-        material = save_quiz(services.library(), quiz, request, owner=owner)
+        material = QUIZ.save(services.library(), quiz, request=request, owner=owner)
     except Exception as exc:
         return None, "", readable_error(exc, language)
     by_origin = {o: sum(1 for i in quiz.items if i.origin == o) for o in ("model", "fallback")}
@@ -223,7 +223,7 @@ def change_item(
                 quiz, status = regenerate_item(
                     quiz, item_id, llm=services.llm() if use_model else None, use_model=use_model
                 )
-        save_quiz(services.library(), quiz, material_id=material_id or None)
+        QUIZ.save(services.library(), quiz, material_id=material_id or None)
     except Exception as exc:
         return state, readable_error(exc, language)
     return quiz.model_dump(mode="json"), status
