@@ -13,7 +13,7 @@ a Chroma server, llama-cpp-python's OpenAI-compatible server over the embedded G
    "lost" counts requests that ended without an answer (an error, an empty answer, a participant
    whose thread never reported); "unfinished" counts those still queued when the time limit hit.
 
-Bounded: 100 participants, one question each, a 20-minute limit for the whole load phase; every
+Bounded: 100 participants, one question each, a 15-minute limit for the whole load phase; every
 address is 127.0.0.1. Writes ``benchmarks/district_load_results.json`` (summary, the command, and
 one row per participant). Usage: ``python benchmarks/district_load.py [max_tokens] [participants]``
 (defaults 48 and 100; a smaller count is a quick check of the script itself).
@@ -39,13 +39,18 @@ sys.path.insert(0, str(ROOT / "tests"))  # the server helpers shared with the di
 from servers import chroma_server, kelas_servers, model_server, postgres_bin_dir, postgres_server  # noqa: E402
 
 PARTICIPANTS = 100
-TIME_LIMIT_S = 1200
+TIME_LIMIT_S = 900
 LOGIN_CONCURRENCY = 8
 LOGIN_LIMIT_S = 600
 SINGLE_STREAM_QUESTIONS = 4
 MODEL_ALIAS = "gemma3-270m"
 QUESTIONS = ["Apa hasil fotosintesis?", "Apa itu kondensasi?", "Apa itu ekosistem?", "Apa fungsi klorofil?"]
 OUT = ROOT / "benchmarks" / "district_load_results.json"
+
+
+def note(text: str) -> None:
+    """A progress line on stderr."""
+    print(f"{time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -148,6 +153,7 @@ def main() -> None:
             )
         )
 
+        note(f"servers up: {urls}, model server {model_url}")
         # 1. single stream, same run: the server alone, then one teacher alone through the app
         model_server_decode_speed(model_url, 8)  # warm up
         decode = model_server_decode_speed(model_url, max_tokens)
@@ -160,6 +166,7 @@ def main() -> None:
         single_total = statistics.mean(float(r["total_s"]) for r in singles)
         single_first = statistics.mean(float(r["first_output_s"] or r["total_s"]) for r in singles)
 
+        note(f"single stream: {single_total:.1f} s per answer")
         # 2. one hundred participants at the same moment
         results: list[dict[str, Any]] = []
         lock = threading.Lock()
@@ -188,6 +195,7 @@ def main() -> None:
                 except Exception as exc:
                     row.update(completed=False, error=f"login: {type(exc).__name__}")
                 row["login_s"] = round(time.perf_counter() - began, 2)
+                note(f"participant {number} logged in ({row['login_s']} s)")
             with suppress(threading.BrokenBarrierError):
                 gate.wait(timeout=LOGIN_LIMIT_S)
             if client is not None:
@@ -206,6 +214,7 @@ def main() -> None:
             thread.start()
         with suppress(threading.BrokenBarrierError):  # a login that hangs breaks the gate: go on
             gate.wait(timeout=LOGIN_LIMIT_S)
+        note("all logged in: asking")
         if not deadline_box[0]:
             set_deadline()
         started = deadline_box[0] - TIME_LIMIT_S
