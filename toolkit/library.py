@@ -31,7 +31,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from toolkit.errors import ToolkitError, validation_sentence
 from toolkit.settings import Settings
@@ -176,12 +176,16 @@ class Library:
             ) from exc
 
     def _create_tables(self, attempts: int = 5) -> None:
-        """Create missing tables; two processes opening a new database at once may race, so retry."""
+        """Create missing tables; two processes opening a new database at once may race, so retry.
+
+        The loser of the race sees a lock (SQLite) or a duplicate table or type (PostgreSQL); on the
+        next try the tables exist and nothing is created.
+        """
         for attempt in range(attempts):
             try:
                 metadata.create_all(self.engine)
                 return
-            except OperationalError:
+            except DBAPIError:
                 if attempt == attempts - 1:
                     raise
                 time.sleep(0.1 * (attempt + 1))

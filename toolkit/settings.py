@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 Provider = Literal["local", "openai", "openai-compatible"]
 LocalModelName = Literal["gemma3-270m", "smollm2-135m"]
 EmbeddingProvider = Literal["local", "openai"]
+StructuredOutput = Literal["json_schema", "function_calling", "prompt"]
 Language = Literal["id", "en"]
 
 
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
     request_timeout: float = Field(default=60.0, gt=0)
     structured_attempts: int = Field(
         default=3, ge=1, le=6, description="Tries for valid structured output before reporting."
+    )
+    structured_output: StructuredOutput = Field(
+        default="json_schema",
+        description="How an openai / openai-compatible model is held to a JSON schema: json_schema "
+        "(OpenAI, vLLM, Ollama, llama.cpp's llama-server), function_calling (llama-cpp-python's "
+        "server, most servers with tool calls) or prompt (the schema is only asked for in the prompt).",
     )
 
     # Embeddings
