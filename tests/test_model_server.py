@@ -31,6 +31,7 @@ from toolkit.quiz.generate import generate_quiz
 from toolkit.quiz.models import QuizRequest
 from toolkit.services import Services
 from toolkit.settings import Settings
+from toolkit.tools import LESSON_PLAN, LESSON_PLAN_KIND
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -118,7 +119,6 @@ def test_a_checked_lesson_plan_is_written_through_the_server(services: Services)
             request,
             llm=services.llm(),
             retriever=services.retriever(),
-            library=services.library(),
             settings=services.settings,
             model_name=MODEL_ALIAS,
         )
@@ -128,7 +128,8 @@ def test_a_checked_lesson_plan_is_written_through_the_server(services: Services)
     assert plan.stats["model_calls"] >= 5 and plan.stats["first_section_s"] < plan.stats["total_s"]
     assert all(section.author != "missing" for section in plan.sections)
     assert next(c for c in plan.checks if c.name == "minutes").passed
-    assert services.library().list(kind="lesson-plan")
+    LESSON_PLAN.save(services.library(), plan)  # the caller saves (toolkit/tools.py)
+    assert services.library().list(kind=LESSON_PLAN_KIND)
 
 
 def test_a_verified_quiz_item_is_made_through_the_server(services: Services) -> None:
