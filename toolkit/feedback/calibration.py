@@ -43,12 +43,6 @@ class OrdinalCalibration:
         cuts = np.asarray(self.thresholds) + STRICTNESS_SHIFT[strictness]
         return np.asarray(self.min_level + np.searchsorted(cuts, self.continuous(matrix), side="right"))
 
-    def confidence(self, matrix: np.ndarray) -> np.ndarray:
-        """0-1: how far each linear score lies from its nearest threshold (1 = far from any)."""
-        scores = self.continuous(matrix)
-        distance = np.min(np.abs(scores[:, None] - np.asarray(self.thresholds)[None, :]), axis=1)
-        return np.asarray(np.clip(0.5 + distance, 0.0, 1.0))
-
     def save(self, path: Path) -> None:
         """Write the parameters as JSON."""
         path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
