@@ -158,7 +158,7 @@ def rows_table(rows: list[GradeRow], language: str = "id") -> tuple[list[str], l
             row.student_id,
             " ".join(row.answer.split())[:160],
             row.label,
-            f"{row.confidence:.2f}",
+            "—" if row.status == "graded" else f"{row.confidence:.2f}",
             STATUS_TEXT[lang][row.status],
             row.teacher_grade,
         ]
@@ -197,7 +197,7 @@ def write_grade_rows(rows: list[GradeRow], path: Path, language: str = "id") -> 
                     row.answer,
                     row.label,
                     f"{row.points:g}",
-                    f"{row.confidence:.2f}",
+                    "" if row.status == "graded" else f"{row.confidence:.2f}",
                     STATUS_TEXT[lang][row.status],
                     row.teacher_grade,
                 ]
