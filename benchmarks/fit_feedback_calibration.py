@@ -1,6 +1,9 @@
 """Fit and cross-validate the short-answer calibration on ../shared/datasets/id-short-answer.
 
-Usage: ``.venv/bin/python benchmarks/fit_feedback_calibration.py [--write]``
+Usage: ``.venv/bin/python benchmarks/fit_feedback_calibration.py [--write] [--out FILE]``
+(the held-out figures ``benchmarks/README.md`` quotes: ``--out benchmarks/feedback_short_results.json``)
+(``--metadata``: rewrite only the ``fitted_on`` field of the shipped files from the data, weights
+untouched).
 
 Signals for every answer are computed with the app's pipeline (multilingual-e5-small, cached in
 .kelas/cache). Held-out agreement is measured by leave-one-question-out cross-validation: each
@@ -9,12 +12,13 @@ QWK is on questions not used for calibration. ``--write`` then fits on all quest
 toolkit/feedback/calibration/short_answer_{batch,single}.json. UKARA (binary) is reported with
 5-fold cross-validation over answers (one question per set, so this is within-question).
 
-``--llm`` adds the embedded language model's signals (``toolkit.feedback.model_signal``: PMI of the
-answer and the reference under Gemma 3 270M). Because the model needs about a tenth of a second or
+``--llm`` adds the embedded language model's signals (``benchmarks/short_answer_llm.py``: PMI of the
+answer and the reference under Gemma 3 270M; the app does not use them). Because the model needs about a tenth of a second or
 more per answer on two cores, it runs on a fixed, seeded subsample of ``--per-question`` answers per
 question (0 = all), and the baseline without the model is recomputed on the *same* subsample (each
 subsample scored as one class batch), so the two rows of the comparison see identical answers.
-With ``--write`` the ``short_answer_{batch,single}_llm.json`` calibrations are written too.
+With ``--write`` the calibrations with the model's signals are written to ``benchmarks/results/``
+(ignored by git: the app has no use for them).
 """
 
 from __future__ import annotations
@@ -42,16 +46,15 @@ from toolkit.feedback.calibration import (  # noqa: E402
     fit_thresholds,
 )
 from toolkit.feedback.eval_scoring import QuestionSet, load_question_sets  # noqa: E402
-from toolkit.feedback.model_signal import (  # noqa: E402
-    MODEL_SIGNAL_NAMES,
-    LogProbScorer,
-    local_scorer,
-    model_signals,
-)
+from toolkit.feedback.model_signal import LogProbScorer, local_scorer  # noqa: E402
 from toolkit.feedback.safety import remove_instructions  # noqa: E402
 from toolkit.feedback.signals import SIGNAL_NAMES, question_signals  # noqa: E402
 from toolkit.feedback.tables import read_table  # noqa: E402
 from toolkit.feedback.vectors import TextVectors, VectorCache  # noqa: E402
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from provenance import load_average, write_results  # noqa: E402
+from short_answer_llm import MODEL_SIGNAL_NAMES, model_signals  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "datasets"
 CACHE = REPO / ".kelas" / "cache" / "feedback-vectors.sqlite"
@@ -148,6 +151,22 @@ def load_with_model(
                 flush=True,
             )
     return out
+
+
+def fitted_on(question_count: int) -> str:
+    """The ``fitted_on`` field of the shipped calibration files."""
+    return f"id-short-answer saintek+soshum, all {question_count} questions"
+
+
+def rewrite_metadata() -> None:
+    """Set ``fitted_on`` in the shipped files from the data as it is now; the weights stay as they are."""
+    count = len(question_sets("saintek")) + len(question_sets("soshum"))
+    for name in ("single", "batch"):
+        path = CALIBRATION_DIR / f"short_answer_{name}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["info"]["fitted_on"] = fitted_on(count)
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        print(f"{path.name}: fitted_on = {data['info']['fitted_on']!r}")
 
 
 def fit(matrix: np.ndarray, target: np.ndarray, features: list[str], alpha: float) -> OrdinalCalibration:
@@ -261,7 +280,8 @@ def compare_with_model(args: argparse.Namespace, text_vectors: TextVectors) -> N
                 "held_out_without_model": results[f"loqo_{kind}"],
                 "date": results["date"],
             }
-            model.save(CALIBRATION_DIR / f"short_answer_{kind}_llm.json")
+            (REPO / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
+            model.save(REPO / "benchmarks" / "results" / f"short_answer_{kind}_llm.json")
     print(json.dumps(results))
     if args.out is not None:
         args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -281,7 +301,14 @@ def main() -> None:
         "--threads", type=int, default=2, help="--llm: llama.cpp threads (1 on a busy machine)."
     )
     parser.add_argument("--out", type=Path, help="Also write the results JSON here.")
+    parser.add_argument(
+        "--metadata", action="store_true", help="Only rewrite fitted_on in the shipped files (no fitting)."
+    )
     args = parser.parse_args()
+    if args.metadata:
+        rewrite_metadata()
+        return
+    load_before = load_average()
     text_vectors = vectors()
     if args.llm:
         compare_with_model(args, text_vectors)
@@ -300,13 +327,15 @@ def main() -> None:
         for name, features in (("single", SINGLE_FEATURES), ("batch", BATCH_FEATURES)):
             model = fit(matrix, target, features, alphas[name])
             model.info = {
-                "fitted_on": f"id-short-answer saintek+soshum, all {len(questions)} questions",
+                "fitted_on": fitted_on(len(questions)),
                 "alpha": alphas[name],
                 "held_out": results[f"loqo_{name}"],
                 "date": results["date"],
             }
             model.save(CALIBRATION_DIR / f"short_answer_{name}.json")
     print(json.dumps(results))
+    if args.out is not None:
+        write_results(args.out, {"questions": len(questions), **results}, load_before)
 
 
 if __name__ == "__main__":

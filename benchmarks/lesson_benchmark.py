@@ -1,7 +1,10 @@
 """Lesson plans with the embedded model: time to the first streamed section, time to a complete plan,
 and the share of plans that pass every check, over a fixed set of requests.
 
-    .venv/bin/python benchmarks/lesson_benchmark.py [--limit N] [--out benchmarks/results/lesson.json]
+    .venv/bin/python benchmarks/lesson_benchmark.py [--limit N] [--out benchmarks/lesson_results.json]
+
+The full run's file, ``benchmarks/lesson_results.json``, is the one ``benchmarks/lesson.md`` and
+``benchmarks/README.md`` quote; send a partial run (``--limit``) to ``benchmarks/results/``.
 
 The index is built from ``corpora/`` with the real embeddings in a temporary folder. For each
 plan the script records whether every check passed on the model's first draft of every section,
@@ -18,14 +21,18 @@ import platform
 import statistics
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from provenance import load_average, write_results
 
 from toolkit.lessons.generate import stream_plan
 from toolkit.lessons.models import build_request
 from toolkit.services import Services
 from toolkit.settings import Settings
+from toolkit.tools import LESSON_PLAN
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -190,6 +197,7 @@ REQUESTS: list[dict[str, Any]] = [
 
 def run(limit: int | None, out: Path, data_dir: Path | None = None) -> dict[str, Any]:
     """Generate every request with the embedded model and summarise the measurements."""
+    load_before = load_average()
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="kelas-lesson-bench-"))
     model_path = REPO / ".kelas" / "models" / "gemma-3-270m-q4_k_m.gguf"
     settings = Settings(  # type: ignore[call-arg]
@@ -219,10 +227,11 @@ def run(limit: int | None, out: Path, data_dir: Path | None = None) -> dict[str,
                 request,
                 llm=services.llm(),
                 retriever=services.retriever(),
-                library=services.library(),
                 settings=settings,
             ):
                 last = event
+                if event.kind in ("done", "error"):  # kept in the Library, as the app does
+                    LESSON_PLAN.save(services.library(), event.plan)
                 if event.kind == "section" and first_section_s is None:
                     first_section_s = time.perf_counter() - begin
                 written_by_model = (
@@ -272,6 +281,7 @@ def run(limit: int | None, out: Path, data_dir: Path | None = None) -> dict[str,
             flush=True,
         )
     done = [r for r in rows if r.get("status") == "complete"]
+    values = [r["first_model_section_s"] for r in done if r["first_model_section_s"]]
     summary = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, no GPU",
@@ -305,11 +315,24 @@ def run(limit: int | None, out: Path, data_dir: Path | None = None) -> dict[str,
         "sections_regenerated": sum(r["regenerated"] for r in done),
         "sections_repaired_by_code": sum(r["repaired"] for r in done),
         "sections_total": sum(r["sections"] for r in done),
+        "sections_by_author": dict(
+            sorted(
+                Counter(author for r in done for author in r["authors"].values()).items(),
+                key=lambda item: -item[1],
+            )
+        ),
+        "model_calls_total": sum(r["model_calls"] or 0 for r in done),
+        "first_model_section_s_range": [
+            round(min(values), 1) if values else None,
+            round(max(values), 1) if values else None,
+        ],
+        "plans_without_a_model_section": sum(1 for r in done if not r["first_model_section_s"]),
+        "total_s_range": [
+            round(min(r["total_s"] for r in done), 1) if done else None,
+            round(max(r["total_s"] for r in done), 1) if done else None,
+        ],
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps({"summary": summary, "rows": rows}, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    write_results(out, {"summary": summary, "rows": rows}, load_before)
     print(json.dumps(summary, ensure_ascii=False, indent=1))
     return summary
 
@@ -318,7 +341,7 @@ def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="Only the first N requests.")
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "lesson.json")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "lesson_results.json")
     parser.add_argument(
         "--data-dir",
         type=Path,

@@ -3,8 +3,11 @@
 Starts the real app with the embedded model on a free 127.0.0.1 port, measures the model's
 single-stream speed first, then submits one question per participant at the same moment and
 records for each: time to the first words of the answer, total time, and the final status.
-Every request must complete (the queue holds them; the status line says it is queued) and none
-may be lost. Bounded: 32 requests, a 15-minute limit. Writes benchmarks/results/load.json.
+Every request must complete (the generation gate holds them; the status line says they wait for
+a turn) and none may be lost. Bounded: 32 requests, a 15-minute limit. Writes
+``benchmarks/load_results.json`` (quoted in ``benchmarks/README.md``).
+
+Usage: ``.venv/bin/python benchmarks/load_benchmark.py [MAX_TOKENS]`` (48 by default)
 """
 
 from __future__ import annotations
@@ -34,13 +37,15 @@ def free_port() -> int:
 def main() -> None:
     """Run the load test and print the summary."""
     from gradio_client import Client
+    from provenance import load_average, write_results
 
     from toolkit.ask import AskRequest, answer_question
     from toolkit.services import Services
     from toolkit.settings import Settings
-    from toolkit.ui.app import build_app
+    from toolkit.ui.app import build_app, queue_options
 
     max_tokens = int(sys.argv[1]) if len(sys.argv) > 1 else 48
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="kelas-load-") as folder:
         settings = Settings(_env_file=None, data_dir=Path(folder), port=free_port(), max_tokens=max_tokens)  # type: ignore[call-arg]
         services = Services(settings)
@@ -56,7 +61,7 @@ def main() -> None:
         single_stream_s = statistics.mean(singles)
 
         demo = build_app(services)
-        demo.queue(default_concurrency_limit=1, max_size=PARTICIPANTS * 2).launch(
+        demo.queue(**queue_options(services)).launch(
             prevent_thread_lock=True, server_name="127.0.0.1", server_port=settings.port, quiet=True
         )
         url = f"http://127.0.0.1:{settings.port}/"
@@ -75,8 +80,9 @@ def main() -> None:
             )
             while not job.done() and time.perf_counter() - began < TIME_LIMIT_S:
                 status = job.status()
-                saw_queue = saw_queue or str(status.code).endswith("IN_QUEUE")
                 outputs = job.outputs()
+                waiting = any("Menunggu giliran" in str(update[2]) for update in outputs)
+                saw_queue = saw_queue or waiting or str(status.code).endswith("IN_QUEUE")
                 if first is None and outputs and str(outputs[-1][0]).strip():
                     first = time.perf_counter() - began
                 time.sleep(0.05)
@@ -119,10 +125,9 @@ def main() -> None:
         "max_tokens": max_tokens,
         "wall_s": wall,
     }
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "load.json").write_text(
-        json.dumps({"summary": summary, "requests": results}, indent=2), encoding="utf-8"
+    results.sort(key=lambda row: int(row["participant"]))  # type: ignore[call-overload]
+    write_results(
+        ROOT / "benchmarks" / "load_results.json", {"summary": summary, "requests": results}, load_before
     )
     print(json.dumps(summary, indent=2))
 

@@ -1,16 +1,18 @@
-"""Shared fixtures: isolated settings, a small deterministic embedding, the shared data folder."""
+"""Shared fixtures: isolated settings, a small deterministic embedding, the shared data folder, and
+real servers on loopback (PostgreSQL, the OpenAI-compatible model server) started once per session."""
 
 from __future__ import annotations
 
 import hashlib
 import math
 import re
-import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from langchain_core.embeddings import Embeddings
+from servers import Postgres, free_port, model_server, postgres_bin_dir, postgres_server
 
 from toolkit.settings import Settings
 
@@ -18,11 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["BagOfWordsEmbeddings", "free_port", "write_doc"]
 
 
 class BagOfWordsEmbeddings(Embeddings):
@@ -86,6 +84,48 @@ def embedded_model_path() -> Path:
     from toolkit.llm.model_files import resolve_model_path
 
     return resolve_model_path(Settings(_env_file=None, data_dir=REPO / ".kelas"))  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A throw-away PostgreSQL cluster on a free loopback port for the whole test session."""
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL is not installed (Debian's package 'postgresql'; make test installs it when run as root)"
+        )
+    with postgres_server(bin_dir) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres: Postgres) -> str:
+    """The URL of a new, empty PostgreSQL database."""
+    return postgres.create_database(f"test_{uuid.uuid4().hex[:20]}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """``settings`` with the library on SQLite (the default), then on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return settings
+    return settings.model_copy(update={"database_url": request.getfixturevalue("postgres_url")})
+
+
+MODEL_ALIAS = "gemma3-270m"
+"""The name the model server gives the embedded GGUF (``KELAS_MODEL``)."""
+
+
+@pytest.fixture(scope="session")
+def model_server_url(embedded_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """llama-cpp-python's OpenAI-compatible server over the embedded GGUF; its ``/v1`` URL.
+
+    Gemma 3 270M is a base model and its file carries no chat template: the plain Alpaca
+    instruction format ("### Instruction: ... ### Response:") is the one it continues sensibly.
+    """
+    log = tmp_path_factory.mktemp("model-server") / "server.log"
+    with model_server(embedded_model_path, log, alias=MODEL_ALIAS, chat_format="alpaca") as url:
+        yield url
 
 
 def write_doc(folder: Path, name: str, front: dict[str, str], body: str) -> Path:

@@ -1,4 +1,6 @@
-"""Workshop accounts: hashed passwords, names from CSV, printable credentials, per-teacher libraries."""
+"""Workshop accounts: hashed passwords, names from CSV, printable credentials, per-teacher libraries.
+
+Tests taking ``services`` run twice: accounts and library on SQLite, then on a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ class FakeRequest:
 
 
 @pytest.fixture
-def services(settings: Settings) -> Services:
-    return Services(settings.model_copy(update={"workshop": True}))
+def services(db_settings: Settings) -> Services:
+    return Services(db_settings.model_copy(update={"workshop": True}))
 
 
 def test_passwords_are_stored_hashed_and_verified(services: Services) -> None:

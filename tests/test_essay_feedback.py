@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from toolkit.feedback.core import WorkItem
 from toolkit.feedback.essay_feedback import essay_feedback, essay_rubric, evidence_sentence, is_essay_rubric
 from toolkit.feedback.essays import TRAITS
+from toolkit.feedback.models import FeedbackRequest, WorkItem
 from toolkit.feedback.rubric_io import load_rubric, rubric_to_csv
 from toolkit.feedback.service import run_feedback
 from toolkit.feedback.vectors import TextVectors
@@ -92,10 +92,11 @@ def test_empty_essay_gets_the_lowest_level_and_injection_changes_nothing(e5: Tex
 
 
 def test_run_feedback_takes_the_essay_path_for_the_essay_rubric(settings: Settings) -> None:
-    services = Services(settings)
-    run = run_feedback(services, essay_rubric(), [WorkItem(student_id="a", text=STRONG)])
+    request = FeedbackRequest(rubric=essay_rubric(), works=[WorkItem(student_id="a", text=STRONG)])
+    run = run_feedback(request, embeddings=Services(settings).embeddings(), settings=settings)
     assert [c.criterion for c in run.results[0].criteria] == list(TRAITS)
     assert run.model_signals is False  # no local model file in the test's data folder
+    assert run.calibration.endswith("essay_traits.npz")
 
 
 @pytest.mark.e2e

@@ -27,7 +27,6 @@ from toolkit.feedback.essays import (
 from toolkit.feedback.model_signal import ESSAY_SIGNAL_NAMES
 from toolkit.feedback.service import essay_scorer
 from toolkit.feedback.vectors import TextVectors, VectorCache
-from toolkit.services import Services
 from toolkit.settings import Settings
 
 ESSAYS = [
@@ -125,17 +124,17 @@ def test_the_app_offers_an_essay_scorer_only_with_file_weights_and_local_provide
 ) -> None:
     _, with_model = _models(4)
     with_model.model = "tiny-model"
-    assert essay_scorer(Services(settings)) is None  # no GGUF file in this data folder
+    assert essay_scorer(settings) is None  # no GGUF file in this data folder
     model_file = tmp_path / "tiny-model.gguf"
     model_file.write_bytes(b"not loaded until the first score")
     local = settings.model_copy(update={"local_model_path": model_file})
     monkeypatch.setattr(essays, "llm_essay_model", lambda: None)
-    assert essay_scorer(Services(local)) is None  # no essay weights with model features ship
+    assert essay_scorer(local) is None  # no essay weights with model features ship
     monkeypatch.setattr(essays, "llm_essay_model", lambda: with_model)
-    scorer = essay_scorer(Services(local))
+    scorer = essay_scorer(local)
     assert scorer is not None and scorer.name == "tiny-model"
     assert getattr(scorer, "n_ctx", None) == 256
-    assert essay_scorer(Services(local.model_copy(update={"provider": "openai"}))) is None
+    assert essay_scorer(local.model_copy(update={"provider": "openai"})) is None
     other = tmp_path / "other-model.gguf"
     other.write_bytes(b"x")
-    assert essay_scorer(Services(local.model_copy(update={"local_model_path": other}))) is None
+    assert essay_scorer(local.model_copy(update={"local_model_path": other})) is None

@@ -48,6 +48,18 @@ def test_shipped_calibrations_are_small_and_complete() -> None:
         assert "held_out" in model.info
 
 
+def test_shipped_calibrations_name_every_question_of_the_data(shared: Path) -> None:
+    from toolkit.feedback.eval_scoring import load_question_sets
+
+    folder = shared / "datasets" / "id-short-answer"
+    count = sum(
+        len(load_question_sets(folder / f"question-{domain}.csv", folder / f"score-{domain}.csv"))
+        for domain in ("saintek", "soshum")
+    )
+    for name in SHORT_ANSWER_FILES.values():
+        assert load_calibration(name).info["fitted_on"].endswith(f"all {count} questions"), name
+
+
 def _slice(shared: Path, tmp_path: Path, domain: str, question_id: str, limit: int) -> tuple[Path, Path]:
     folder = shared / "datasets" / "id-short-answer"
     with (folder / f"question-{domain}.csv").open(encoding="utf-8") as handle:

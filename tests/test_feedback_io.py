@@ -15,15 +15,17 @@ from toolkit.errors import ToolkitError
 from toolkit.feedback.batch import load_progress, read_work, read_work_csv
 from toolkit.feedback.calibration import STRICTNESS_SHIFT
 from toolkit.feedback.core import WorkItem, detect_language, give_feedback, override, verify_quotes
+from toolkit.feedback.models import FeedbackRequest
 from toolkit.feedback.reports import NotApprovedError, write_class_csv, write_class_xlsx, write_student_docx
 from toolkit.feedback.rubric import RubricRequest, generate_rubric, make_levels
 from toolkit.feedback.rubric_io import load_rubric, rubric_from_text, rubric_to_csv, rubric_to_docx
-from toolkit.feedback.service import run_feedback, save_feedback, save_rubric
+from toolkit.feedback.service import run_feedback
 from toolkit.feedback.short_answer import SHORT_ANSWER_FILES, load_calibration
 from toolkit.feedback.tables import TableError
 from toolkit.feedback.vectors import TextVectors
 from toolkit.services import Services
 from toolkit.settings import Settings
+from toolkit.tools import FEEDBACK, RUBRIC
 
 REFERENCE = "Hujan terjadi karena uap air naik, mengembun menjadi awan, lalu jatuh sebagai presipitasi."
 WORKS = [
@@ -176,15 +178,18 @@ def test_batch_failing_half_way_resumes(tmp_path: Path, settings: Settings, fake
         if len(seen) == 2:
             raise RuntimeError("power cut")
 
+    request = FeedbackRequest(rubric=rubric, works=works, reference=REFERENCE)
+    tools = {"embeddings": services.embeddings(), "settings": settings}
     with pytest.raises(RuntimeError):
-        run_feedback(services, rubric, works, reference=REFERENCE, out_dir=out, progress=crash_after_two)
+        run_feedback(request, **tools, out_dir=out, progress=crash_after_two)  # type: ignore[arg-type]
     assert sorted(load_progress(out)) == ["s0", "s1"]
-    run = run_feedback(services, rubric, works, reference=REFERENCE, out_dir=out)
+    run = run_feedback(request, **tools, out_dir=out)  # type: ignore[arg-type]
     assert run.resumed == 2 and [r.student_id for r in run.results] == ["s0", "s1", "s2", "s3"]
-    material = save_feedback(services, rubric, run, "standard")
+    material = FEEDBACK.save(services.library(), run)
     stored = services.library().get(material.id)
     assert stored is not None and stored.kind == "feedback"
-    assert save_rubric(services, rubric).kind == "rubric"
+    assert FEEDBACK.load(stored).results == run.results
+    assert RUBRIC.save(services.library(), rubric).kind == "rubric"
 
 
 def test_feedback_cli_drafts_then_approves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -262,5 +267,5 @@ def test_generated_rubric_cites_kktp_guidance(
     )
     services = Services(settings, embeddings=fake_embeddings)  # type: ignore[arg-type]
     services.index([folder])
-    rubric = generate_rubric(RubricRequest(goal="Menjelaskan siklus air"), services.retriever())
+    rubric = generate_rubric(RubricRequest(goal="Menjelaskan siklus air"), retriever=services.retriever())
     assert rubric.sources and "kktp.md" in rubric.sources[0]

@@ -13,6 +13,7 @@ from toolkit.lessons.generate import stream_plan
 from toolkit.lessons.models import build_request
 from toolkit.services import Services
 from toolkit.settings import Settings
+from toolkit.tools import LESSON_PLAN
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.e2e
@@ -39,7 +40,6 @@ def test_embedded_model_writes_a_checked_rpp(tmp_path: Path, embedded_model_path
             request,
             llm=services.llm(),
             retriever=services.retriever(),
-            library=services.library(),
             settings=settings,
         )
     )
@@ -58,4 +58,4 @@ def test_embedded_model_writes_a_checked_rpp(tmp_path: Path, embedded_model_path
         p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")
     }
     assert {spec.title("id") for spec in FORMATS["rpp"]} <= headings
-    assert services.library().list(kind="lesson-plan")
+    assert LESSON_PLAN.load(LESSON_PLAN.save(services.library(), plan)).sections == plan.sections

@@ -17,10 +17,10 @@ from toolkit.lessons.generate import (
     section_as_yaml,
     stream_plan,
 )
-from toolkit.lessons.models import LessonInputError, build_request
-from toolkit.lessons.store import list_plans, load_plan
+from toolkit.lessons.models import LessonInputError, LessonPlan, build_request
 from toolkit.library import Library
 from toolkit.settings import Settings
+from toolkit.tools import LESSON_PLAN
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,16 @@ def retriever(tmp_path_factory: pytest.TempPathFactory) -> HybridRetriever:
 @pytest.fixture
 def library(tmp_path: Path) -> Library:
     return Library(f"sqlite:///{tmp_path / 'library.db'}")
+
+
+def save(library: Library, plan: LessonPlan) -> LessonPlan:
+    """What the tab and the command line do with a finished or changed plan."""
+    plan.material_id = LESSON_PLAN.save(library, plan, material_id=plan.material_id).id
+    return plan
+
+
+def load(library: Library, material_id: str) -> LessonPlan:
+    return LESSON_PLAN.load(library.get(material_id))
 
 
 def request(**overrides: object):  # type: ignore[no-untyped-def]
@@ -50,7 +60,7 @@ def request(**overrides: object):  # type: ignore[no-untyped-def]
 def test_sections_stream_one_by_one_and_the_plan_is_saved(
     retriever: HybridRetriever, library: Library
 ) -> None:
-    events = list(stream_plan(request(format="modul-ajar"), llm=fake(), retriever=retriever, library=library))
+    events = list(stream_plan(request(format="modul-ajar"), llm=fake(), retriever=retriever))
     kinds = [event.kind for event in events]
     assert kinds[0] == "grounded" and kinds[-1] == "done"
     written = [event.section_key for event in events if event.kind == "section"]
@@ -59,10 +69,13 @@ def test_sections_stream_one_by_one_and_the_plan_is_saved(
     first = next(e for e in events if e.kind == "section")
     assert first.plan.stats["first_section_s"] <= events[-1].plan.stats["total_s"]
     plan = events[-1].plan
+    assert plan.material_id is None  # the tool returns the plan; the caller saves it
+    save(library, plan)
     assert plan.material_id is not None
-    reopened = load_plan(library, plan.material_id)
+    reopened = load(library, plan.material_id)
     assert reopened.sections == plan.sections and reopened.checks == plan.checks
-    material = list_plans(library)[0]
+    assert reopened.material_id == plan.material_id
+    material = library.list(kind=LESSON_PLAN.kind)[0]
     assert material.kind == "lesson-plan"
     assert material.info["sources"] and material.info["checks"] and material.info["prompt_version"]
 
@@ -133,11 +146,7 @@ def test_invalid_model_output_uses_the_template_and_says_so(retriever: HybridRet
 def test_provider_failing_mid_plan_keeps_written_sections(
     retriever: HybridRetriever, library: Library
 ) -> None:
-    events = list(
-        stream_plan(
-            request(format="modul-ajar"), llm=fake(fail_after=3), retriever=retriever, library=library
-        )
-    )
+    events = list(stream_plan(request(format="modul-ajar"), llm=fake(fail_after=3), retriever=retriever))
     last = events[-1]
     assert last.kind == "error" and "ConnectionError" in last.message
     plan = last.plan
@@ -146,7 +155,7 @@ def test_provider_failing_mid_plan_keeps_written_sections(
     assert "identitas_modul" in written and "kompetensi_awal" in written
     assert plan.section("daftar_pustaka").author == "missing"
     assert not plan.passed
-    assert load_plan(library, plan.material_id or "").status == "incomplete"
+    assert load(library, save(library, plan).material_id or "").status == "incomplete"
 
 
 def test_unknown_topic_and_unreadable_upload_are_refused(retriever: HybridRetriever, tmp_path: Path) -> None:
@@ -187,11 +196,11 @@ def test_teacher_document_is_used_for_this_plan_only(retriever: HybridRetriever,
 def test_edit_and_regenerate_one_section_keep_the_others(
     retriever: HybridRetriever, library: Library
 ) -> None:
-    plan = generate_plan(request(), llm=fake(), retriever=retriever, library=library)
+    plan = save(library, generate_plan(request(), llm=fake(), retriever=retriever))
     text = section_as_yaml(plan, "asesmen").replace(
         "Kuis singkat tentang bagian tumbuhan.", "Kuis gambar daun."
     )
-    edited = edit_section(plan, "asesmen", text, library=library)
+    edited = save(library, edit_section(plan, "asesmen", text))
     assert edited.section("asesmen").author == "teacher"
     assert "Kuis gambar daun." in str(edited.section("asesmen").content)
     assert edited.material_id == plan.material_id
@@ -201,17 +210,18 @@ def test_edit_and_regenerate_one_section_keep_the_others(
             {"verb": "menjelaskan", "content": "hasil percobaan"},
         ]
     }
-    again = regenerate_section(
-        edited,
-        "tujuan_pembelajaran",
-        llm=fake({"ObjectivesDraftId": other}),
-        retriever=retriever,
-        library=library,
+    again = save(
+        library,
+        regenerate_section(
+            edited, "tujuan_pembelajaran", llm=fake({"ObjectivesDraftId": other}), retriever=retriever
+        ),
     )
     assert "merancang" in again.section("tujuan_pembelajaran").content["objectives"][0]["text"]
     assert again.section("asesmen") == edited.section("asesmen")
     assert again.section("langkah_pembelajaran") == plan.section("langkah_pembelajaran")
-    assert load_plan(library, again.material_id or "").section("asesmen").author == "teacher"
+    assert again.material_id == plan.material_id
+    assert load(library, again.material_id or "").section("asesmen").author == "teacher"
+    assert len(library.list(kind=LESSON_PLAN.kind)) == 1  # every save updated the one record
     with pytest.raises(LessonInputError, match="tidak sesuai format"):
         edit_section(again, "asesmen", "items: []")
     with pytest.raises(LessonInputError, match="bukan YAML"):

@@ -1,11 +1,15 @@
-"""The materials library: save, reopen, rename, duplicate, delete with undo, concurrent saves."""
+"""The materials library: save, reopen, rename, duplicate, delete with undo, concurrent saves.
+
+Tests taking ``library`` or ``db_settings`` run twice: on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
+from servers import Postgres
 
 from toolkit.errors import ToolkitError
 from toolkit.library import Library, database_url
@@ -13,11 +17,15 @@ from toolkit.settings import Settings
 
 
 @pytest.fixture
-def library(settings: Settings) -> Library:
-    return Library.from_settings(settings)
+def library(db_settings: Settings) -> Library:
+    return Library.from_settings(db_settings)
 
 
-def test_save_and_reopen_with_everything_that_produced_it(library: Library, settings: Settings) -> None:
+def test_default_database_is_sqlite_in_the_data_folder(settings: Settings) -> None:
+    assert database_url(settings).endswith("library.db")
+
+
+def test_save_and_reopen_with_everything_that_produced_it(library: Library, db_settings: Settings) -> None:
     saved = library.save(
         "quiz",
         "Kuis fotosintesis",
@@ -26,11 +34,11 @@ def test_save_and_reopen_with_everything_that_produced_it(library: Library, sett
         info={"model": "gemma3-270m", "prompt_version": "1"},
         subject="ipa",
     )
-    again = Library.from_settings(settings).get(saved.id)  # a fresh connection, as after a restart
+    again = Library.from_settings(db_settings).get(saved.id)  # a fresh connection, as after a restart
     assert again.content["items"][0]["stem"] == "Apa hasil fotosintesis?"
     assert again.inputs == {"topic": "fotosintesis"}
     assert again.info["model"] == "gemma3-270m"
-    assert database_url(settings).endswith("library.db")
+    assert again.created_at == saved.created_at and again.subject == "ipa"
 
 
 def test_list_filters_and_newest_first(library: Library) -> None:
@@ -55,11 +63,11 @@ def test_rename_duplicate_delete_and_undo(library: Library) -> None:
         library.get("does-not-exist")
 
 
-def test_two_teachers_saving_at_the_same_moment_both_keep_their_work(settings: Settings) -> None:
+def test_two_teachers_saving_at_the_same_moment_both_keep_their_work(db_settings: Settings) -> None:
     errors: list[Exception] = []
 
     def save_many(owner: str) -> None:
-        own = Library.from_settings(settings)
+        own = Library.from_settings(db_settings)
         try:
             for number in range(25):
                 own.save("quiz", f"{owner} {number}", {"n": number}, owner=owner)
@@ -72,8 +80,37 @@ def test_two_teachers_saving_at_the_same_moment_both_keep_their_work(settings: S
     for thread in threads:
         thread.join()
     assert not errors
-    library = Library.from_settings(settings)
+    library = Library.from_settings(db_settings)
     assert len(library.list(owner="ani")) == 25 and len(library.list(owner="budi")) == 25
+
+
+def open_at_once(url: str, processes: int) -> list[Exception]:
+    """``processes`` threads open a new library at ``url`` at the same moment and save one record."""
+    gate = threading.Barrier(processes)
+    errors: list[Exception] = []
+
+    def open_library() -> None:
+        gate.wait()
+        try:
+            Library(url).save("quiz", "ok", {})
+        except Exception as exc:  # pragma: no cover - reported by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_library) for _ in range(processes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_processes_opening_a_new_postgresql_database_at_once_all_start(postgres: Postgres) -> None:
+    """App processes started together on an empty database race to create the tables."""
+    for round_number in range(4):
+        url = postgres.create_database(f"race_{round_number}_{uuid.uuid4().hex[:12]}")
+        errors = open_at_once(url, 4)
+        assert not errors, errors[0]
+        assert len(Library(url).list()) == 4
 
 
 def test_unusable_database_url_is_explained(tmp_path: Path) -> None:

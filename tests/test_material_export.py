@@ -15,19 +15,18 @@ from quiz_fakes import PHOTOSYNTHESIS
 
 from conftest import BagOfWordsEmbeddings, free_port
 from toolkit.errors import ToolkitError
-from toolkit.feedback.core import WorkItem
+from toolkit.feedback.models import FeedbackRequest, WorkItem
 from toolkit.feedback.rubric import RubricRequest, generate_rubric
-from toolkit.feedback.service import run_feedback, save_feedback, save_rubric
+from toolkit.feedback.service import run_feedback
 from toolkit.lessons.generate import generate_plan
 from toolkit.lessons.models import build_request
-from toolkit.lessons.store import save_plan
 from toolkit.library import Material
 from toolkit.material_export import export_material, formats_for
 from toolkit.quiz.generate import generate_quiz
 from toolkit.quiz.models import QuizRequest
-from toolkit.quiz.saving import save_quiz
 from toolkit.services import Services
 from toolkit.settings import Settings
+from toolkit.tools import FEEDBACK, LESSON_PLAN, QUIZ, RUBRIC, TOOLS, tool_for
 from toolkit.ui.app import build_app
 
 REFERENCE = "Tumbuhan memakai cahaya matahari, air dan karbon dioksida untuk membuat glukosa dan oksigen."
@@ -56,19 +55,43 @@ def services(settings: Settings) -> Services:
 def saved(services: Services, settings: Settings) -> dict[str, Material]:
     library = services.library()
     quiz_request = QuizRequest(topic="fotosintesis", source_text=PHOTOSYNTHESIS, use_model=False)
-    quiz = save_quiz(library, generate_quiz(quiz_request, llm=None, retriever=None), quiz_request)
+    quiz = generate_quiz(quiz_request, llm=None, retriever=None)
     plan_request = build_request(format="rpp", subject="ipa", fase="D", kelas=7, topic="fotosintesis")
-    plan = save_plan(library, generate_plan(plan_request, llm=fake(), retriever=build_retriever(settings)))
-    rubric = generate_rubric(RubricRequest(goal="Menjelaskan fotosintesis", reference=REFERENCE))
+    plan = generate_plan(plan_request, llm=fake(), retriever=build_retriever(settings))
+    rubric_request = RubricRequest(goal="Menjelaskan fotosintesis", reference=REFERENCE)
+    rubric = generate_rubric(rubric_request)
     works = [WorkItem(student_id="ani", text="Tumbuhan membuat glukosa dari air dan karbon dioksida.")]
-    run = run_feedback(services, rubric, works, reference=REFERENCE)
+    run = run_feedback(
+        FeedbackRequest(rubric=rubric, works=works, reference=REFERENCE),
+        embeddings=services.embeddings(),
+        settings=settings,
+    )
     run.results[0].approved = True
     return {
-        "quiz": quiz,
-        "lesson-plan": library.get(str(plan.material_id)),
-        "rubric": save_rubric(services, rubric),
-        "feedback": save_feedback(services, rubric, run, "standard"),
+        "quiz": QUIZ.save(library, quiz, request=quiz_request),
+        "lesson-plan": LESSON_PLAN.save(library, plan),
+        "rubric": RUBRIC.save(library, rubric, request=rubric_request),
+        "feedback": FEEDBACK.save(library, run),
     }
+
+
+def test_every_tool_is_registered_once_and_reads_its_records_back(saved: dict[str, Material]) -> None:
+    assert [tool.kind for tool in TOOLS] == ["lesson-plan", "quiz", "rubric", "feedback"]
+    for kind, material in saved.items():
+        tool = tool_for(kind)
+        assert material.kind == kind
+        result = tool.load(material)
+        assert isinstance(result, tool.result_model)
+        again = tool.record(result, None)["content"]
+        # a record survives the round trip (a reopened plan also carries its Library id)
+        assert {**again, "material_id": None} == {**material.content, "material_id": None}
+    assert tool_for("lesson-plan").load(saved["lesson-plan"]).material_id == saved["lesson-plan"].id
+    assert saved["quiz"].inputs["topic"] == "fotosintesis"  # the request is kept as the inputs
+    assert saved["feedback"].inputs["strictness"] == "standard"
+    with pytest.raises(ToolkitError, match="not a quiz"):
+        QUIZ.load(saved["rubric"])
+    with pytest.raises(ToolkitError, match="submission"):
+        tool_for("submission")
 
 
 @pytest.mark.parametrize("kind", ["quiz", "lesson-plan", "rubric", "feedback"])

@@ -1,4 +1,5 @@
-"""The language model's log-probability signals (``toolkit.feedback.model_signal``).
+"""The language model's log-probabilities (``toolkit.feedback.model_signal``) and the short-answer
+PMI experiment built on them (``benchmarks/short_answer_llm.py``, not used by the app).
 
 Unit tests use a tiny fake model whose words are likely when they already occurred in the text
 before them, which is exactly the behaviour the PMI signals rely on; one e2e test runs the real
@@ -7,28 +8,27 @@ embedded Gemma file.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from langchain_core.embeddings import Embeddings
 from logprob_fakes import RepeatedWordModel
 
-from toolkit.feedback.calibration import OrdinalCalibration
-from toolkit.feedback.model_signal import (
-    MODEL_SIGNAL_NAMES,
-    LlamaLogProbs,
-    local_scorer,
-    log_softmax_rows,
-    model_signals,
-    raw_answer_scores,
-)
-from toolkit.feedback.service import model_scorer
-from toolkit.feedback.short_answer import model_calibration, score_answers
-from toolkit.feedback.vectors import TextVectors, VectorCache
-from toolkit.services import Services
-from toolkit.settings import Settings
+from toolkit.feedback.model_signal import LlamaLogProbs, local_scorer, log_softmax_rows
+from toolkit.feedback.vectors import VectorCache
+
+EXPERIMENT = Path(__file__).resolve().parents[1] / "benchmarks" / "short_answer_llm.py"
+_spec = importlib.util.spec_from_file_location("short_answer_llm", EXPERIMENT)
+assert _spec is not None and _spec.loader is not None
+short_answer_llm = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("short_answer_llm", short_answer_llm)
+_spec.loader.exec_module(short_answer_llm)
+MODEL_SIGNAL_NAMES = short_answer_llm.MODEL_SIGNAL_NAMES
+model_signals = short_answer_llm.model_signals
+raw_answer_scores = short_answer_llm.raw_answer_scores
 
 QUESTION = "Apa fungsi akar pada tumbuhan?"
 REFERENCE = "Akar menyerap air dan unsur hara dari tanah serta menopang tumbuhan."
@@ -111,54 +111,3 @@ def test_real_embedded_model_prefers_the_correct_answer(embedded_model_path: Pat
     pmi_reference = matrix[:, MODEL_SIGNAL_NAMES.index("llm_pmi_reference")]
     assert pmi_answer[0] > pmi_answer[1]
     assert pmi_reference[0] > pmi_reference[1]
-
-
-def _model_calibration(features: list[str], coef: list[float]) -> OrdinalCalibration:
-    return OrdinalCalibration(
-        features,
-        mean=[0.0] * len(features),
-        scale=[1.0] * len(features),
-        coef=coef,
-        intercept=2.5,
-        thresholds=[0.5, 1.5, 2.5, 3.5, 4.5],
-        info={"model": ECHO_NAME},
-    )
-
-
-def test_score_answers_uses_the_model_signals_a_calibration_asks_for(fake_embeddings: Embeddings) -> None:
-    vectors = TextVectors(fake_embeddings, "bow")
-    calibration = _model_calibration(["llm_pmi_reference"], [1.0])
-    scored = score_answers(
-        vectors, QUESTION, REFERENCE, [GOOD, BAD], calibration=calibration, scorer=echo_model()
-    )
-    assert scored[0].level > scored[1].level
-    assert set(MODEL_SIGNAL_NAMES) <= set(scored[0].signals)
-    with pytest.raises(ValueError, match="scorer"):
-        score_answers(vectors, QUESTION, REFERENCE, [GOOD, BAD], calibration=calibration)
-
-
-def test_without_a_shipped_model_calibration_the_scorer_changes_nothing(fake_embeddings: Embeddings) -> None:
-    vectors = TextVectors(fake_embeddings, "bow")
-    answers = [GOOD, BAD, "akar menyerap air", "tidak tahu"]
-    other = echo_model()
-    other.name = "a-model-without-calibration"
-    plain = score_answers(vectors, QUESTION, REFERENCE, answers)
-    with_scorer = score_answers(vectors, QUESTION, REFERENCE, answers, scorer=other)
-    assert [r.level for r in with_scorer] == [r.level for r in plain]
-    assert other.calls == 0
-    assert model_calibration("single", other) is None
-    assert model_calibration("single", None) is None
-
-
-def test_the_app_uses_the_model_only_with_its_file_its_calibration_and_the_local_provider(
-    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert model_scorer(Services(settings)) is None  # no GGUF file in this data folder
-    model_file = tmp_path / "tiny-model.gguf"
-    model_file.write_bytes(b"not loaded until the first score")
-    local = settings.model_copy(update={"local_model_path": model_file})
-    assert model_scorer(Services(local)) is None  # no calibration ships for this model
-    monkeypatch.setattr("toolkit.feedback.service.calibrated_models", lambda: {"tiny-model"})
-    scorer = model_scorer(Services(local))
-    assert scorer is not None and scorer.name == "tiny-model"
-    assert model_scorer(Services(local.model_copy(update={"provider": "openai"}))) is None

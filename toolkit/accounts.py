@@ -1,8 +1,11 @@
 """Participant accounts for workshop (shared server) mode.
 
 The trainer creates accounts from a list or a CSV of names and prints the credentials; passwords
-are stored only as salted scrypt hashes in the library database. Local single-user mode needs
-no accounts at all.
+are stored only as salted scrypt hashes in the library database. A forgotten password is replaced
+with ``reset``. Logins are throttled per user name (after ``MAX_FAILURES`` wrong passwords the
+name waits, longer after each further failure), and an unknown user name costs the same hashing
+time as a wrong password, so the answer time does not tell which user names exist. Local
+single-user mode needs no accounts at all.
 """
 
 from __future__ import annotations
@@ -13,19 +16,31 @@ import hmac
 import io
 import re
 import secrets
+import threading
+import time
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Column, DateTime, Engine, String, Table, select
+from sqlalchemy import Column, DateTime, Engine, String, Table, select, update
 
 from toolkit.errors import ToolkitError
 from toolkit.library import metadata
+from toolkit.text import safe_row
 
 Role = Literal["trainer", "participant"]
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 """Letters and digits that cannot be misread on a printed sheet (no l/1, o/0, i)."""
+MAX_NAMES = 500
+"""At most this many accounts in one ``create`` (a room is 32; a district training a few hundred)."""
+MAX_FAILURES = 5
+"""Wrong passwords for one user name before it has to wait."""
+LOCK_SECONDS = 60.0
+"""The first wait; it doubles with every further failure, up to ``MAX_LOCK_SECONDS``."""
+MAX_LOCK_SECONDS = 15 * 60.0
 
 users = Table(
     "users",
@@ -66,6 +81,61 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate, digest_hex)
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def dummy_hash() -> str:
+    """A stored hash of no account: checking a password against it takes as long as a real check."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(secrets.token_hex(8)))
+    return _DUMMY_HASH[0]
+
+
+class LoginThrottle:
+    """Failed logins per user name; a name with ``MAX_FAILURES`` recent failures waits before trying.
+
+    The wait starts at ``LOCK_SECONDS`` and doubles with each further failure (at most
+    ``MAX_LOCK_SECONDS``); a right password clears the name. Unknown names are counted the same
+    way, and at most ``max_names`` names are remembered (the oldest are forgotten first).
+    """
+
+    def __init__(
+        self,
+        max_failures: int = MAX_FAILURES,
+        lock_seconds: float = LOCK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        max_names: int = 10_000,
+    ) -> None:
+        self.max_failures = max_failures
+        self.lock_seconds = lock_seconds
+        self.clock = clock
+        self.max_names = max_names
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, username: str) -> float:
+        """Seconds ``username`` must still wait before a login is tried (0 when it may try now)."""
+        with self._lock:
+            count, last = self._failures.get(username, (0, 0.0))
+        if count < self.max_failures:
+            return 0.0
+        lock = min(self.lock_seconds * 2.0 ** (count - self.max_failures), MAX_LOCK_SECONDS)
+        return max(0.0, float(last + lock - self.clock()))
+
+    def failed(self, username: str) -> None:
+        """Count one wrong password for ``username``."""
+        with self._lock:
+            count, _ = self._failures.pop(username, (0, 0.0))
+            self._failures[username] = (count + 1, self.clock())
+            while len(self._failures) > self.max_names:
+                self._failures.popitem(last=False)
+
+    def clear(self, username: str) -> None:
+        """Forget the failures of ``username`` (a right password, or a password reset)."""
+        with self._lock:
+            self._failures.pop(username, None)
+
+
 def new_password(length: int = 8) -> str:
     """A random password that is easy to read aloud and to type."""
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
@@ -84,8 +154,21 @@ def username_for(name: str, taken: set[str]) -> str:
 
 def names_from_csv(data: bytes) -> list[str]:
     """Names from a CSV with a ``nama``/``name`` column, or from its first column."""
-    text = data.decode("utf-8-sig", errors="replace")
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    from toolkit.feedback.tables import decode_bytes
+
+    not_text = ToolkitError("The list of participants is not a CSV text file; save it as CSV (UTF-8) first.")
+    if data.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # PDF, Office (zip), old Office
+        raise not_text
+    text, _ = decode_bytes(data, "The list of participants")
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:65536]):
+        raise not_text
+    try:
+        lines = io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"))
+        rows = [row for row in csv.reader(lines) if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise ToolkitError(
+            f"The list of participants is not a readable CSV file ({exc}); save it as CSV (UTF-8) first."
+        ) from exc
     if not rows:
         raise ToolkitError("The list of participants is empty.")
     header = [cell.strip().lower() for cell in rows[0]]
@@ -97,10 +180,11 @@ def names_from_csv(data: bytes) -> list[str]:
 
 
 class Accounts:
-    """Create, list and verify accounts stored in the library database."""
+    """Create, list, verify and reset accounts stored in the library database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, throttle: LoginThrottle | None = None) -> None:
         self.engine = engine
+        self.throttle = throttle or LoginThrottle()
         metadata.create_all(engine, tables=[users])
 
     def create(self, names: list[str], role: Role = "participant") -> list[Credential]:
@@ -108,6 +192,10 @@ class Accounts:
         cleaned = [n.strip() for n in names if n.strip()]
         if not cleaned:
             raise ToolkitError("Give at least one name to create an account.")
+        if len(cleaned) > MAX_NAMES:
+            raise ToolkitError(
+                f"The list has {len(cleaned)} names; create at most {MAX_NAMES} accounts at a time."
+            )
         taken = {a.username for a in self.list()}
         created: list[Credential] = []
         with self.engine.begin() as connection:
@@ -137,18 +225,60 @@ class Accounts:
         ]
 
     def verify(self, username: str, password: str) -> bool:
-        """Whether the login is right (the Gradio ``auth`` callback)."""
+        """Whether the login is right (the Gradio ``auth`` callback).
+
+        A user name that has to wait (``LoginThrottle``) is refused without looking at the
+        password (and the try counts as a failure); an unknown user name is checked against a dummy hash, so it takes as long as a
+        wrong password.
+        """
+        name = str(username or "").strip().lower()[:60]
+        password = str(password or "")[:200]
+        if self.throttle.wait_seconds(name) > 0:
+            check_password(password, dummy_hash())
+            self.throttle.failed(name)  # a guess while waiting counts, and the wait starts again
+            return False
         with self.engine.connect() as connection:
-            row = connection.execute(
-                select(users).where(users.c.username == username.strip().lower())
-            ).first()
-        return row is not None and check_password(password, row.password_hash)
+            row = connection.execute(select(users.c.password_hash).where(users.c.username == name)).first()
+        right = check_password(password, row.password_hash if row is not None else dummy_hash())
+        if right and row is not None:
+            self.throttle.clear(name)
+            return True
+        self.throttle.failed(name)
+        return False
+
+    def reset(self, username: str) -> Credential:
+        """A new password for ``username`` (the old one stops working); returns it to print once."""
+        name = username.strip().lower()
+        password = new_password()
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(users).where(users.c.username == name).values(password_hash=hash_password(password))
+            )
+            if not result.rowcount:
+                raise ToolkitError(
+                    f"There is no account '{username}'; 'kelas accounts list' shows the user names."
+                )
+            row = connection.execute(select(users).where(users.c.username == name)).one()
+        self.throttle.clear(name)
+        return Credential(display_name=row.display_name, username=name, password=password, role=row.role)
 
     def role(self, username: str) -> Role | None:
         """The account's role, or None when there is no such account."""
         with self.engine.connect() as connection:
             row = connection.execute(select(users.c.role).where(users.c.username == username)).first()
         return None if row is None else row.role
+
+
+def credentials_csv(credentials: list[Credential]) -> bytes:
+    """The credentials as CSV (UTF-8 with BOM): quoted where needed, no cell a live formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["nama", "username", "password", "role"])
+    for credential in credentials:
+        writer.writerow(
+            safe_row([credential.display_name, credential.username, credential.password, credential.role])
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def credentials_docx(credentials: list[Credential], workshop_title: str) -> bytes:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 from langchain_core.language_models.chat_models import BaseChatModel
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from toolkit.index.retrieval import Citation, Hit, HybridRetriever, SearchFilters, format_passages
 from toolkit.prompts import PromptTemplate, load_prompt
@@ -35,6 +35,19 @@ class AskRequest(BaseModel):
     kelas: int | None = Field(default=None, ge=1, le=12)
     language: Literal["id", "en"] = "id"
     k: int = Field(default=4, ge=1, le=10)
+
+    @field_validator("subject")
+    @classmethod
+    def _known_subject(cls, value: str | None) -> str | None:
+        """A known subject's slug; an unknown one is named with the known ones (not "no documents")."""
+        from toolkit.index.metadata import known_subjects_sentence, normalise_subject
+
+        if value is None or not value.strip():
+            return None
+        slug = normalise_subject(value)
+        if slug is None:
+            raise ValueError(known_subjects_sentence(value))
+        return slug
 
     def filters(self) -> SearchFilters:
         """Retrieval filters from the request."""

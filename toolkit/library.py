@@ -3,7 +3,9 @@
 SQLite by default (``<data_dir>/library.db``); ``KELAS_DATABASE_URL`` points it at any database
 SQLAlchemy supports, such as PostgreSQL for a district server. Each save is one transaction, so a
 crash never leaves half a record, and two teachers saving at once both keep their work.
-Deleting marks a record deleted (so it can be undone) until it is purged.
+Deleting marks a record deleted (so it can be undone) until it is purged. Importing an exported
+library checks every record first and writes them all in one transaction, so a bad record or a
+crash keeps nothing half-imported, and importing the same file twice adds nothing the second time.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import (
     Boolean,
     Column,
@@ -29,12 +31,15 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import ToolkitError, validation_sentence
 from toolkit.settings import Settings
 
 LIBRARY_FORMAT = "kelas-library/1"
+MAX_IMPORT_RECORDS = 10_000
+IMPORT_NAMESPACE = uuid.UUID("5d0c5a1e-8d3f-4a52-9a57-6b1c2f0e7a11")
+"""Namespace of the ids given to imported records whose id is taken by another account."""
 
 metadata = MetaData()
 
@@ -120,6 +125,43 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+class _ImportedMaterial(Material):
+    """A record of an exported library, with the sizes the database columns allow."""
+
+    id: str = Field(min_length=1, max_length=36)
+    kind: str = Field(min_length=1, max_length=40)
+    subject: str = Field(default="", max_length=60)
+    language: str = Field(default="id", max_length=8)
+
+
+def _import_records(data: bytes) -> list[Material]:
+    """Every record of an exported library file, all checked; a sentence for the first bad one."""
+    try:
+        payload = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ToolkitError(f"This file is not an exported library ({exc.__class__.__name__}).") from exc
+    if not isinstance(payload, dict) or payload.get("format") != LIBRARY_FORMAT:
+        raise ToolkitError("This file is not an exported library of the AI Classroom Toolkit.")
+    records = payload.get("materials", [])
+    if not isinstance(records, list):
+        raise ToolkitError("This library file has no list of materials; nothing was imported.")
+    if len(records) > MAX_IMPORT_RECORDS:
+        raise ToolkitError(
+            f"This library file holds {len(records):,} materials; import at most {MAX_IMPORT_RECORDS:,} "
+            "at a time. Nothing was imported."
+        )
+    checked: list[Material] = []
+    for number, record in enumerate(records, start=1):
+        try:
+            checked.append(_ImportedMaterial.model_validate(record))
+        except ValidationError as exc:
+            raise ToolkitError(
+                f"Material {number} of the file cannot be read ({validation_sentence(exc)}) "
+                "Nothing was imported."
+            ) from exc
+    return checked
+
+
 class Library:
     """Save, list, reopen, rename, duplicate and delete materials."""
 
@@ -134,12 +176,16 @@ class Library:
             ) from exc
 
     def _create_tables(self, attempts: int = 5) -> None:
-        """Create missing tables; two processes opening a new database at once may race, so retry."""
+        """Create missing tables; two processes opening a new database at once may race, so retry.
+
+        The loser of the race sees a lock (SQLite) or a duplicate table or type (PostgreSQL); on the
+        next try the tables exist and nothing is created.
+        """
         for attempt in range(attempts):
             try:
                 metadata.create_all(self.engine)
                 return
-            except OperationalError:
+            except DBAPIError:
                 if attempt == attempts - 1:
                     raise
                 time.sleep(0.1 * (attempt + 1))
@@ -255,28 +301,49 @@ class Library:
         return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
     def import_all(self, data: bytes, owner: str = "") -> int:
-        """Add the materials of an exported library file (new ids); returns how many were added."""
-        try:
-            payload = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ToolkitError(f"This file is not an exported library ({exc.__class__.__name__}).") from exc
-        if not isinstance(payload, dict) or payload.get("format") != LIBRARY_FORMAT:
-            raise ToolkitError("This file is not an exported library of the AI Classroom Toolkit.")
+        """Add the materials of an exported library file for ``owner``; returns how many were added."""
+        return self.import_file(data, owner)[0]
+
+    def import_file(self, data: bytes, owner: str = "") -> tuple[int, int]:
+        """(added, already there) after importing an exported library file for ``owner``.
+
+        Every record is checked before anything is written; then all are written in one
+        transaction. A record keeps its id when that id is free; when another account holds it,
+        the record gets an id derived from (owner, id). A record already in ``owner``'s library
+        under either id is not added again, so importing a file twice changes nothing.
+        """
+        records = _import_records(data)
+        now = _now()
         added = 0
-        for record in payload.get("materials", []):
-            material = Material.model_validate(record)
-            self.save(
-                material.kind,
-                material.title,
-                material.content,
-                inputs=material.inputs,
-                info=material.info,
-                owner=owner,
-                subject=material.subject,
-                language=material.language,
-            )
-            added += 1
-        return added
+        with self.engine.begin() as connection:
+            for material in records:
+                new_id = material.id
+                holder = connection.execute(select(materials.c.owner).where(materials.c.id == new_id)).first()
+                if holder is not None and holder.owner != owner:
+                    new_id = str(uuid.uuid5(IMPORT_NAMESPACE, f"{owner}\x00{material.id}"))
+                    holder = connection.execute(
+                        select(materials.c.owner).where(materials.c.id == new_id)
+                    ).first()
+                if holder is not None:
+                    continue
+                connection.execute(
+                    materials.insert().values(
+                        id=new_id,
+                        owner=owner,
+                        kind=material.kind,
+                        title=material.title.strip()[:300] or material.kind,
+                        subject=material.subject,
+                        language=material.language,
+                        created_at=material.created_at,
+                        updated_at=now,
+                        inputs_json=json.dumps(material.inputs, ensure_ascii=False, default=str),
+                        content_json=json.dumps(material.content, ensure_ascii=False, default=str),
+                        info_json=json.dumps(material.info, ensure_ascii=False, default=str),
+                        deleted=False,
+                    )
+                )
+                added += 1
+        return added, len(records) - added
 
     def _set(self, material_id: str, **values: Any) -> None:
         with self.engine.begin() as connection:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from toolkit.index.retrieval import HybridRetriever
     from toolkit.index.store import CurriculumStore
     from toolkit.library import Library
+    from toolkit.limits import GenerationGate
 
 
 class Services:
@@ -41,6 +42,8 @@ class Services:
         self._store: CurriculumStore | None = None
         self._retriever: HybridRetriever | None = None
         self._library: Library | None = None
+        self._accounts: Accounts | None = None
+        self._gate: GenerationGate | None = None
 
     def llm(self) -> BaseChatModel:
         """The chat model of the configured provider."""
@@ -94,10 +97,26 @@ class Services:
             return self._library
 
     def accounts(self) -> Accounts:
-        """Workshop accounts, stored in the library database."""
-        from toolkit.accounts import Accounts
+        """Workshop accounts, stored in the library database (one object, so login throttling holds)."""
+        with self._lock:
+            if self._accounts is None:
+                from toolkit.accounts import Accounts
 
-        return Accounts(self.library().engine)
+                self._accounts = Accounts(self.library().engine)
+            return self._accounts
+
+    def gate(self) -> GenerationGate:
+        """The slots for generations (``toolkit.limits``), one per running app."""
+        with self._lock:
+            if self._gate is None:
+                from toolkit.limits import GenerationGate
+
+                self._gate = GenerationGate(
+                    running=self.settings.running_generations,
+                    per_participant=self.settings.generations_per_participant,
+                    waiting=self.settings.max_waiting_generations,
+                )
+            return self._gate
 
     def index(self, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
         """Bring the index up to date with ``paths`` (default: the corpora folder)."""

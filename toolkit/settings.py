@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 Provider = Literal["local", "openai", "openai-compatible"]
 LocalModelName = Literal["gemma3-270m", "smollm2-135m"]
 EmbeddingProvider = Literal["local", "openai"]
+StructuredOutput = Literal["json_schema", "function_calling", "prompt"]
 Language = Literal["id", "en"]
 
 
@@ -57,6 +58,12 @@ class Settings(BaseSettings):
     structured_attempts: int = Field(
         default=3, ge=1, le=6, description="Tries for valid structured output before reporting."
     )
+    structured_output: StructuredOutput = Field(
+        default="json_schema",
+        description="How an openai / openai-compatible model is held to a JSON schema: json_schema "
+        "(OpenAI, vLLM, Ollama, llama.cpp's llama-server), function_calling (llama-cpp-python's "
+        "server, most servers with tool calls) or prompt (the schema is only asked for in the prompt).",
+    )
 
     # Embeddings
     embeddings: EmbeddingProvider = "local"
@@ -83,6 +90,21 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=12.0, gt=0, le=24 * 30, description="Workshop mode: a login lasts this long, then asks again."
     )
+    max_generations: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Generations running at once (default: 1 for the embedded model, 4 for a model server).",
+    )
+    generations_per_participant: int = Field(
+        default=1, ge=1, le=8, description="Generations one participant may have running or waiting."
+    )
+    max_waiting_generations: int = Field(
+        default=32, ge=0, le=1000, description="Generations that may wait for a turn; more are told to retry."
+    )
+    max_queue: int = Field(
+        default=256, ge=8, le=10_000, description="Requests of any kind the server queues."
+    )
 
     @property
     def resolved_index_path(self) -> Path:
@@ -93,6 +115,13 @@ class Settings(BaseSettings):
     def model_cache_dir(self) -> Path:
         """Folder where the packaged GGUF model is assembled once."""
         return self.data_dir / "models"
+
+    @property
+    def running_generations(self) -> int:
+        """Generations that run at once (``max_generations``, else by provider)."""
+        if self.max_generations is not None:
+            return self.max_generations
+        return 1 if self.provider == "local" else 4
 
     def describe_provider(self) -> str:
         """A short human description of the chat model in use."""

@@ -113,8 +113,28 @@ def available_packs(root: Path = WORKSHOPS_DIR) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/workshop.yaml"))
 
 
+MAX_NOTE_CHARS = 5000
+
+
 def submit(library: Library, owner: str, exercise: Exercise, note: str, material_id: str = "") -> Material:
-    """Record that ``owner`` did an exercise, with a note and optionally a saved material."""
+    """Record that ``owner`` did an exercise, with a note and optionally one of ``owner``'s saved materials.
+
+    A material id that is not ``owner``'s own (another participant's, or none at all) is refused
+    with the same sentence, so a submission never points at someone else's work and the answer
+    does not tell whether the id exists.
+    """
+    material_id = material_id.strip()
+    if material_id:
+        try:
+            material = library.get(material_id)
+        except ToolkitError:
+            material = None
+        if material is None or material.owner != owner or material.deleted:
+            raise ToolkitError(
+                f"None of your saved materials has the id {material_id[:60]}; copy the id from your Library."
+            )
+    if len(note) > MAX_NOTE_CHARS:
+        raise ToolkitError(f"The note has {len(note):,} characters; keep it under {MAX_NOTE_CHARS:,}.")
     return library.save(
         "submission",
         f"{exercise.id}: {owner or 'guru'}",

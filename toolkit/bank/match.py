@@ -55,9 +55,9 @@ def _coverage(topic: str, card: TopicCard) -> float:
     wanted = {t for t in tokenize(topic) if len(t) >= 3}
     if not wanted:
         return 0.0
-    text = " ".join(
-        [card.title, *card.aliases, card.summary, *(c.term + " " + c.explanation for c in card.concepts)]
-    )
+    # the card's names only (title, aliases, concept terms): a word in passing in an explanation
+    # ("bilangan bulat" in a card on decimals) does not make the card about the topic
+    text = " ".join([card.title, *card.aliases, *(c.term for c in card.concepts)])
     return len(wanted & set(tokenize(text))) / len(wanted)
 
 

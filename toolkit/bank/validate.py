@@ -7,7 +7,6 @@ ready. ``python -m toolkit.bank.validate [FILE_OR_FOLDER ...]`` prints the probl
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -20,21 +19,11 @@ from toolkit.lessons.bloom import is_operational
 from toolkit.quiz.checks import run_deterministic_checks
 from toolkit.quiz.models import QuizItem
 from toolkit.quiz.text import normalise
+from toolkit.text import is_complete_sentence
 
 MIN_HIGHER_ORDER = 3
 MIN_TYPES = 3
 MIN_MISCONCEPTION_ITEMS = 2
-_DEBRIS = re.compile(r"[{}\[\]<>]|```|\\n|\*\*|#")
-_END = re.compile(r"[.?!:…)\"”]$")
-
-
-def is_complete_sentence(text: str, min_words: int = 4) -> bool:
-    """A sentence a learner can act on: enough words, a capital start, a closing mark, no debris."""
-    stripped = text.strip()
-    if len(stripped.split()) < min_words or _DEBRIS.search(stripped):
-        return False
-    first = stripped.lstrip("\"'“(")[:1]
-    return bool(first) and (first.isupper() or first.isdigit()) and bool(_END.search(stripped))
 
 
 def _path_problems(card: TopicCard, path: Path | None) -> list[str]:

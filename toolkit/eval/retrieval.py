@@ -11,7 +11,8 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from toolkit.index.documents import LoadedDocument, Section
 from toolkit.index.ingest import index_document
 from toolkit.index.metadata import DocumentInfo
 from toolkit.index.retrieval import HybridRetriever, RetrievalMode
-from toolkit.index.store import open_store
+from toolkit.index.store import CurriculumStore, open_store
 from toolkit.settings import Settings
 
 CUTOFFS = (1, 5, 10)
@@ -53,6 +54,62 @@ def rank_metrics(ranks: list[int | None]) -> dict[str, float]:
     return metrics
 
 
+def squad_contexts(items: list[dict[str, Any]]) -> dict[str, int]:
+    """Every distinct context of ``items``, numbered in order of first appearance."""
+    contexts: dict[str, int] = {}
+    for item in items:
+        contexts.setdefault(item["context"], len(contexts))
+    return contexts
+
+
+def squad_questions(items: list[dict[str, Any]], contexts: dict[str, int]) -> list[tuple[str, int]]:
+    """(question, number of its context) for every answerable question of ``items``."""
+    return [
+        (qa["question"], contexts[item["context"]])
+        for item in items
+        for qa in item.get("qas", [])
+        if not qa.get("is_impossible", False)
+    ]
+
+
+@contextmanager
+def context_index(
+    contexts: dict[str, int],
+    *,
+    settings: Settings,
+    embeddings: Embeddings,
+    embedding_model: str,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[tuple[CurriculumStore, float]]:
+    """A fresh temporary Chroma index of ``contexts`` (source ``ctx-<number>``) and passages per second.
+
+    Indexed through the app's own code; the index is deleted when the block ends.
+    """
+    with tempfile.TemporaryDirectory(prefix="kelas-eval-") as folder:
+        eval_settings = settings.model_copy(update={"index_path": Path(folder), "chroma_url": None})
+        store = open_store(eval_settings, embeddings, embedding_model, collection_name="eval-retrieval")
+        started = time.perf_counter()
+        for context, number in contexts.items():
+            document = LoadedDocument(
+                info=DocumentInfo(title=""), sections=[Section(heading="", text=context)]
+            )
+            index_document(document, f"ctx-{number}", str(number), store, embeddings)
+            if progress and (number + 1) % 250 == 0:
+                progress(f"indexed {number + 1}/{len(contexts)} passages")
+        yield store, len(contexts) / max(time.perf_counter() - started, 1e-9)
+
+
+def context_rank(retriever: HybridRetriever, question: str, gold: int) -> int | None:
+    """The 1-based rank of context ``gold`` among the distinct contexts retrieved (None beyond 10)."""
+    order: list[str] = []
+    for hit in retriever.search(question, k=30):
+        source = str(hit.metadata["source"])
+        if source not in order:
+            order.append(source)
+    target = f"ctx-{gold}"
+    return order.index(target) + 1 if target in order[:10] else None
+
+
 def evaluate_retrieval(
     data_path: Path,
     *,
@@ -65,27 +122,12 @@ def evaluate_retrieval(
 ) -> dict[str, dict[str, float]]:
     """Metrics per retrieval mode, each with latency and indexing throughput."""
     items = load_squad(data_path)
-    contexts: dict[str, int] = {}
-    for item in items + (load_squad(distractors_path) if distractors_path else []):
-        contexts.setdefault(item["context"], len(contexts))
-    questions = [
-        (qa["question"], contexts[item["context"]])
-        for item in items
-        for qa in item.get("qas", [])
-        if not qa.get("is_impossible", False)
-    ]
-    with tempfile.TemporaryDirectory(prefix="kelas-eval-") as folder:
-        eval_settings = settings.model_copy(update={"index_path": Path(folder), "chroma_url": None})
-        store = open_store(eval_settings, embeddings, embedding_model, collection_name="eval-retrieval")
-        started = time.perf_counter()
-        for context, number in contexts.items():
-            document = LoadedDocument(
-                info=DocumentInfo(title=""), sections=[Section(heading="", text=context)]
-            )
-            index_document(document, f"ctx-{number}", str(number), store, embeddings)
-            if progress and (number + 1) % 250 == 0:
-                progress(f"indexed {number + 1}/{len(contexts)} passages")
-        passages_per_s = len(contexts) / max(time.perf_counter() - started, 1e-9)
+    contexts = squad_contexts(items + (load_squad(distractors_path) if distractors_path else []))
+    questions = squad_questions(items, contexts)
+    index = context_index(
+        contexts, settings=settings, embeddings=embeddings, embedding_model=embedding_model, progress=progress
+    )
+    with index as (store, passages_per_s):
         results: dict[str, dict[str, float]] = {}
         for mode in modes:
             retriever = HybridRetriever(store, embeddings, mode=mode)
@@ -93,15 +135,8 @@ def evaluate_retrieval(
             latencies: list[float] = []
             for question, gold in questions:
                 began = time.perf_counter()
-                hits = retriever.search(question, k=30)
+                ranks.append(context_rank(retriever, question, gold))
                 latencies.append((time.perf_counter() - began) * 1000)
-                order: list[str] = []
-                for hit in hits:
-                    source = str(hit.metadata["source"])
-                    if source not in order:
-                        order.append(source)
-                target = f"ctx-{gold}"
-                ranks.append(order.index(target) + 1 if target in order[:10] else None)
             metrics = rank_metrics(ranks)
             metrics.update(
                 {

@@ -2,6 +2,8 @@
 
 Problems are reported as notes rather than crashes: another encoding is named, missing columns are
 named, duplicate student ids are made unique (``id (2)``), unreadable files in a ZIP are listed.
+Work is bounded: a ZIP is checked (entries, declared and actual sizes) before anything is unpacked,
+a batch holds at most ``MAX_WORKS`` works and one work at most ``MAX_WORK_CHARS`` characters.
 A batch writes each finished student to ``progress.jsonl`` in the output folder; running it again
 keeps those results and scores only the rest.
 """
@@ -14,14 +16,19 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.archives import WORK_ZIP_LIMITS, ArchiveError, ZipLimits, check_archive, read_entry
 from toolkit.errors import ToolkitError
-from toolkit.feedback.core import StudentFeedback, WorkItem
+from toolkit.feedback.models import StudentFeedback, WorkItem
 from toolkit.feedback.tables import read_table
 
 ID_ALIASES = ["student_id", "id", "nis", "nisn", "no", "nomor", "id_siswa", "nama", "name"]
 ANSWER_ALIASES = ["answer", "text", "teks", "work", "response", "jawaban_siswa", "essay", "full_text"]
 WORK_SUFFIXES = {".txt", ".md", ".pdf", ".docx"}
 PROGRESS_FILE = "progress.jsonl"
+MAX_WORKS = 300
+"""Works in one batch (a teacher's classes for one task); more is split into several batches."""
+MAX_WORK_CHARS = 100_000
+"""Characters of one student's work (a long essay is 10,000)."""
 
 
 @dataclass
@@ -66,37 +73,87 @@ def read_work_csv(path: Path) -> WorkBatch:
         for number, row in enumerate(table.rows)
     ]
     items, notes = unique_ids(items)
-    return WorkBatch(items=items, notes=table.notes + notes)
+    return checked_batch(WorkBatch(items=items, notes=table.notes + notes), path.name)
+
+
+def checked_batch(batch: WorkBatch, name: str) -> WorkBatch:
+    """``batch`` within the limits: at most ``MAX_WORKS`` works, none longer than ``MAX_WORK_CHARS``."""
+    if len(batch.items) > MAX_WORKS:
+        raise ToolkitError(
+            f"{name} holds {len(batch.items)} works; give feedback on at most {MAX_WORKS} at a time "
+            "(split the file)."
+        )
+    for item in batch.items:
+        check_work_length(item, name)
+    return batch
+
+
+def check_work_length(item: WorkItem, name: str) -> None:
+    """Refuse a work longer than ``MAX_WORK_CHARS`` (one sentence naming the student)."""
+    if len(item.text) > MAX_WORK_CHARS:
+        raise ToolkitError(
+            f"{name}: the work of {item.student_id[:60]} has {len(item.text):,} characters, more than the "
+            f"{MAX_WORK_CHARS:,} one work may have; shorten it or leave it out."
+        )
 
 
 def read_work_file(path: Path) -> WorkItem:
     """One .txt/.md/.pdf/.docx file (the file name is the student id)."""
     from toolkit.index.documents import load_document
 
-    document = load_document(path)
+    document = load_document(path, max_chars=MAX_WORK_CHARS)
     text = "\n\n".join(section.text for section in document.sections)
-    return WorkItem(student_id=path.stem, text=text)
+    item = WorkItem(student_id=path.stem, text=text)
+    check_work_length(item, path.name)
+    return item
 
 
-def read_work_zip(path: Path) -> WorkBatch:
-    """Every readable work file in a ZIP; unreadable ones are listed in the notes."""
+def read_work_zip(path: Path, limits: ZipLimits = WORK_ZIP_LIMITS) -> WorkBatch:
+    """Every readable work file in a ZIP; unreadable ones are listed in the notes.
+
+    The archive's table is checked first (``toolkit.archives``): too many entries, or a work file
+    that declares more than the limit, refuse the whole ZIP before anything is unpacked; an entry
+    whose actual size passes the limit is stopped while it is read.
+    """
     items: list[WorkItem] = []
     notes: list[str] = []
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError) as exc:
         raise ToolkitError(f"{path.name} is not a valid ZIP file.") from exc
     with archive, tempfile.TemporaryDirectory() as folder:
-        for info in archive.infolist():
+        check_archive(archive, path.name, limits, count_only=WORK_SUFFIXES)
+        works = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir()
+            and not Path(info.filename).name.startswith(".")
+            and Path(info.filename).suffix.lower() in WORK_SUFFIXES
+        ]
+        if len(works) > MAX_WORKS:
+            raise ToolkitError(
+                f"{path.name} holds {len(works)} work files; give feedback on at most {MAX_WORKS} at a "
+                "time (split the ZIP)."
+            )
+        unpacked = 0
+        for info in works:
             name = Path(info.filename)
-            if info.is_dir() or name.name.startswith(".") or name.suffix.lower() not in WORK_SUFFIXES:
-                continue
+            data = read_entry(archive, info, path.name, limits.max_entry_bytes)
+            unpacked += len(data)
+            if unpacked > limits.max_total_bytes:
+                raise ArchiveError(
+                    f"{path.name} unpacks to more than {limits.max_total_bytes // (1024 * 1024)} MB; split it "
+                    "into smaller archives."
+                )
             target = Path(folder) / name.name
-            target.write_bytes(archive.read(info))
+            target.write_bytes(data)
+            del data
             try:
                 items.append(read_work_file(target))
             except ToolkitError as exc:
                 notes.append(f"{name.name} skipped: {exc}")
+            finally:
+                target.unlink(missing_ok=True)
     items, duplicates = unique_ids(items)
     if not items:
         raise ToolkitError(f"{path.name} contains no readable .txt, .md, .pdf or .docx work.")

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from toolkit.cli_support import fail
+from toolkit.cli_support import fail, out_folder_problem
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from toolkit.feedback.core import WorkItem
+    from toolkit.feedback.models import WorkItem
     from toolkit.feedback.rubric import Rubric
     from toolkit.services import Services
 
@@ -59,27 +59,35 @@ def feedback(
     """Draft feedback on student work against a rubric (the teacher reviews and approves)."""
     from toolkit.feedback.batch import read_work, read_work_file
     from toolkit.feedback.essay_feedback import essay_rubric
+    from toolkit.feedback.models import FeedbackRequest
     from toolkit.feedback.rubric_io import load_rubric
-    from toolkit.feedback.service import run_feedback, save_feedback, write_outputs
+    from toolkit.feedback.service import run_feedback, write_outputs
     from toolkit.services import Services
     from toolkit.settings import Settings
+    from toolkit.tools import FEEDBACK
 
     if strictness not in {"lenient", "standard", "strict"} or language not in {"auto", "id", "en"}:
         fail(ValueError("--strictness must be lenient/standard/strict and --language auto/id/en."))
+    problem = out_folder_problem(out)
+    if problem:
+        fail(problem)
     services = Services(Settings())
     try:
         loaded = essay_rubric() if str(rubric) == "english-essay" else load_rubric(rubric)
         for gap in loaded.gaps():
             typer.secho(f"rubric: {gap}", fg=typer.colors.YELLOW, err=True)
         batch = read_work(work)
-        reference_text = read_work_file(reference).text if reference else ""
-        run = run_feedback(
-            services,
-            loaded,
-            batch.items,
-            reference=reference_text,
+        request = FeedbackRequest(
+            rubric=loaded,
+            works=batch.items,
+            reference=read_work_file(reference).text if reference else "",
             strictness=strictness,  # type: ignore[arg-type]
             language=language,  # type: ignore[arg-type]
+        )
+        run = run_feedback(
+            request,
+            embeddings=services.embeddings(),
+            settings=services.settings,
             out_dir=out,
             notes=batch.notes,
             progress=lambda line: typer.echo(line, err=True),
@@ -87,11 +95,13 @@ def feedback(
         if approve:
             for result in run.results:
                 result.approved = True
-        files = write_outputs(run, loaded, out)
-        material = save_feedback(services, loaded, run, strictness)
+        files = write_outputs(run, out)
+        material = FEEDBACK.save(services.library(), run)
         if grades is not None:
             files.append(
-                grade_a_few(services, loaded, batch.items, reference_text, grades, to_grade, out, strictness)
+                grade_a_few(
+                    services, loaded, batch.items, request.reference, grades, to_grade, out, strictness
+                )
             )
     except (ToolkitError, ValueError) as exc:
         fail(exc)
@@ -126,7 +136,7 @@ def grade_a_few(
         raise ToolkitError("--grades needs a class: a CSV or ZIP with the works of several students.")
     known = read_grades(grades_csv, rubric) if grades_csv.exists() else {}
     rows = class_grade_rows(
-        text_vectors(services),
+        text_vectors(services.embeddings(), services.settings),
         rubric,
         works,
         reference,
@@ -165,13 +175,6 @@ def eval_scoring(
         Path, typer.Option(exists=True, dir_okay=False, help="type-problem,jawaban,score CSV.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of metrics.")] = False,
-    model_signals: Annotated[
-        bool,
-        typer.Option(
-            "--model-signals/--no-model-signals",
-            help="Let the embedded model's signals take part when a calibration for it ships (as the app).",
-        ),
-    ] = True,
     graded: Annotated[
         int,
         typer.Option(
@@ -183,20 +186,17 @@ def eval_scoring(
 ) -> None:
     """Agreement of short-answer scoring with human scores (QWK, exact, MAE, ECE, flagged)."""
     from toolkit.feedback.eval_scoring import evaluate_scoring
-    from toolkit.feedback.service import model_cache, model_scorer, text_vectors
+    from toolkit.feedback.service import text_vectors
     from toolkit.services import Services
     from toolkit.settings import Settings
 
     services = Services(Settings())
-    scorer = model_scorer(services) if model_signals else None
     try:
         metrics = evaluate_scoring(
             questions,
             answers,
-            text_vectors(services),
+            text_vectors(services.embeddings(), services.settings),
             progress=lambda line: typer.echo(line, err=True),
-            scorer=scorer,
-            model_cache=model_cache(services) if scorer is not None else None,
             graded=graded,
         )
     except ToolkitError as exc:
@@ -207,7 +207,6 @@ def eval_scoring(
         typer.echo(f"{key:<20}{metrics[key]:.4f}")
     typer.echo(f"{'n':<20}{int(metrics['n'])}")
     typer.echo(f"{'graded_per_question':<20}{graded}")
-    typer.echo(f"{'model signals':<20}{'yes (' + scorer.name + ')' if scorer is not None else 'no'}")
     if as_json:
         line = {key: round(metrics[key], 4) for key in keys}
         typer.echo(json.dumps({**line, "n": int(metrics["n"]), "graded_per_question": graded}))
@@ -233,14 +232,15 @@ def eval_essays(
     from toolkit.settings import Settings
 
     services = Services(Settings())
-    scorer = essay_scorer(services) if model_signals else None
+    settings = services.settings
+    scorer = essay_scorer(settings) if model_signals else None
     try:
         metrics = evaluate_essays(
             data,
-            text_vectors(services),
+            text_vectors(services.embeddings(), settings),
             progress=lambda done, total: typer.echo(f"{done}/{total} essays", err=True),
             scorer=scorer,
-            model_cache=model_cache(services) if scorer is not None else None,
+            model_cache=model_cache(settings) if scorer is not None else None,
         )
     except ToolkitError as exc:
         fail(exc)

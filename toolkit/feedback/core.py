@@ -19,20 +19,18 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
-from pydantic import BaseModel, Field
-
 from toolkit.feedback.calibration import Strictness
 from toolkit.feedback.confidence import shipped_maps
 from toolkit.feedback.criteria import CriterionPlan, plan_criterion, reaches_top
 from toolkit.feedback.evidence import criterion_evidence
 from toolkit.feedback.language_check import check_language, language_level
-from toolkit.feedback.model_signal import LogProbScorer
-from toolkit.feedback.privacy import MaskedText, mask_personal_data
+from toolkit.feedback.models import CriterionFeedback, StudentFeedback, WorkItem
+from toolkit.feedback.privacy import MaskedText, mask_batch
 from toolkit.feedback.rubric import Rubric, RubricCriterion
 from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_instructions
 from toolkit.feedback.short_answer import EMPTY_NOTE, score_answers
 from toolkit.feedback.signals import content_words
-from toolkit.feedback.vectors import TextVectors, VectorCache
+from toolkit.feedback.vectors import TextVectors
 
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 MAX_SENTENCES = 200
@@ -43,45 +41,6 @@ ENGLISH_HINTS = frozenset(
 INDONESIAN_HINTS = frozenset(
     ["yang", "dan", "di", "ke", "dari", "ini", "itu", "dengan", "untuk", "adalah", "karena", "tidak"]
 )
-
-
-class CriterionFeedback(BaseModel):
-    """The result for one criterion (the teacher may override the level with a reason)."""
-
-    criterion: str
-    level_index: int
-    level_label: str
-    points: float
-    evidence: list[str] = Field(default_factory=list)
-    strength: str = ""
-    next_step: str = ""
-    confidence: float = 0.0
-    calibrated: bool = True
-    """Whether ``confidence`` is calibrated on human grades (False: a visible rule, e.g. language)."""
-    override_level: int | None = None
-    override_reason: str = ""
-
-
-class StudentFeedback(BaseModel):
-    """All criteria for one student, the total and its place on the rubric's scale."""
-
-    student_id: str
-    language: Literal["id", "en"] = "id"
-    criteria: list[CriterionFeedback]
-    total_points: float = 0.0
-    max_points: float = 0.0
-    percent: float = 0.0
-    scale_label: str = ""
-    notes: list[str] = Field(default_factory=list)
-    approved: bool = False
-
-
-class WorkItem(BaseModel):
-    """One piece of student work."""
-
-    student_id: str
-    text: str
-    name: str = ""
 
 
 def neutral_placeholders(text: str) -> str:
@@ -156,19 +115,14 @@ def give_feedback(
     language: Literal["auto", "id", "en"] = "auto",
     on_result: Callable[[StudentFeedback], None] | None = None,
     skip: set[str] | None = None,
-    scorer: LogProbScorer | None = None,
-    model_cache: VectorCache | None = None,
 ) -> list[StudentFeedback]:
     """Feedback for every work (scored together, so a class batch uses the batch calibration).
 
     ``on_result`` is called after each finished student (used to save progress); students in
     ``skip`` are scored with the batch but not returned (they were finished in an earlier run).
-    ``scorer`` is the embedded language model's log-probability scorer (``model_signal``), used
-    when a calibration for it ships; it only ever sees the masked, cleaned text.
     """
     rubric = rubric.filled()
-    all_names = [work.name for work in works if work.name]
-    masked: list[MaskedText] = [mask_personal_data(work.text, all_names) for work in works]
+    masked: list[MaskedText] = mask_batch([work.text for work in works], [work.name for work in works])
     cleaned: list[tuple[str, list[str]]] = [remove_instructions(m.text) for m in masked]
     texts = [neutral_placeholders(text) for text, _ in cleaned]
     references = [reference, *(exemplars or [])] if reference.strip() else list(exemplars or [])
@@ -177,15 +131,7 @@ def give_feedback(
     for criterion, plan in zip(rubric.criteria, plans, strict=True):
         best: list[tuple[int, float]] = [(0, 0.0)] * len(works)
         for target_text in plan.targets:
-            scored = score_answers(
-                vectors,
-                f"{rubric.task} {criterion.name}",
-                target_text,
-                texts,
-                strictness,
-                scorer=scorer,
-                model_cache=model_cache,
-            )
+            scored = score_answers(vectors, f"{rubric.task} {criterion.name}", target_text, texts, strictness)
             best = [
                 max(previous, (result.level, result.confidence))
                 for previous, result in zip(best, scored, strict=True)

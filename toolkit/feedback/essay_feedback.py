@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from toolkit.feedback.core import CriterionFeedback, StudentFeedback, WorkItem, recompute_total, verify_quotes
+from toolkit.feedback.core import neutral_placeholders, recompute_total, verify_quotes
 from toolkit.feedback.essays import (
     TRAITS,
     default_essay_model,
@@ -22,6 +22,8 @@ from toolkit.feedback.essays import (
     score_essays,
 )
 from toolkit.feedback.model_signal import LogProbScorer
+from toolkit.feedback.models import CriterionFeedback, StudentFeedback, WorkItem
+from toolkit.feedback.privacy import mask_batch
 from toolkit.feedback.rubric import Rubric, RubricCriterion, RubricLevel
 from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_instructions
 from toolkit.feedback.vectors import TextVectors, VectorCache
@@ -103,17 +105,23 @@ def essay_feedback(
     model_cache: VectorCache | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[StudentFeedback], bool]:
-    """Feedback per essay on the analytic rubric, and whether the language model's features took part."""
+    """Feedback per essay on the analytic rubric, and whether the language model's features took part.
+
+    As on the rubric path, names, NIS/NISN, phone numbers and e-mails are masked before anything
+    is embedded or scored (``privacy.mask_batch``); the quoted evidence is restored and checked
+    against the original work.
+    """
     rubric = essay_rubric()
-    cleaned = [remove_instructions(work.text) for work in works]
-    texts = [text if text.strip() else "(empty)" for text, _ in cleaned]
+    masked = mask_batch([work.text for work in works], [work.name for work in works])
+    cleaned = [remove_instructions(item.text) for item in masked]
+    texts = [neutral_placeholders(text) if text.strip() else "(empty)" for text, _ in cleaned]
     scores, used_model = score_essays(
         text_vectors, texts, progress=progress, scorer=scorer, model_cache=model_cache
     )
     used = llm_essay_model() if used_model else None
     chances = level_confidence(used or default_essay_model(), scores)
     results = []
-    for work, (text, removed), row, chance in zip(works, cleaned, scores, chances, strict=True):
+    for work, mask, (text, removed), row, chance in zip(works, masked, cleaned, scores, chances, strict=True):
         sentences = _sentences(text)
         notes = [INJECTION_NOTE] if removed else []
         if not sentences:
@@ -125,7 +133,7 @@ def essay_feedback(
         items = []
         for trait, score, sure in zip(TRAITS, row, chance, strict=True):
             index = int(np.clip(np.floor(float(score) + 0.5), 1, 5)) - 1
-            quote = verify_quotes([evidence_sentence(trait, sentences)], work.text)
+            quote = verify_quotes([mask.restore(evidence_sentence(trait, sentences))], work.text)
             items.append(
                 CriterionFeedback(
                     criterion=trait,

@@ -24,10 +24,9 @@ import numpy as np
 from toolkit.feedback.calibration import Strictness, agreement, quadratic_weighted_kappa
 from toolkit.feedback.confidence import expected_calibration_error, shipped_maps
 from toolkit.feedback.grade_few import choose_to_grade, suggest_grades
-from toolkit.feedback.model_signal import LogProbScorer
 from toolkit.feedback.short_answer import score_answers
 from toolkit.feedback.tables import TableError, read_table
-from toolkit.feedback.vectors import TextVectors, VectorCache
+from toolkit.feedback.vectors import TextVectors
 
 
 @dataclass
@@ -57,10 +56,13 @@ def load_question_sets(questions_csv: Path, answers_csv: Path) -> list[QuestionS
                 f"is not in {Path(questions_csv).name}."
             )
         try:
-            score = round(float(row["score"]))
+            value = float(row["score"])
+            if not 0 <= value <= 5:
+                raise ValueError(row["score"])
+            score = round(value)
         except ValueError as exc:
             raise TableError(
-                f"{Path(answers_csv).name} line {line}: score {row['score']!r} is not a number."
+                f"{Path(answers_csv).name} line {line}: score {row['score'][:20]!r} is not a number from 0 to 5."
             ) from exc
         target.answers.append(row["jawaban"])
         target.human_scores.append(score)
@@ -73,15 +75,12 @@ def evaluate_scoring(
     vectors: TextVectors,
     strictness: Strictness = "standard",
     progress: Callable[[str], None] | None = None,
-    scorer: LogProbScorer | None = None,
-    model_cache: VectorCache | None = None,
     graded: int = 0,
 ) -> dict[str, float]:
     """QWK, exact, MAE, ECE, flagged share, QWK unflagged, n and seconds per answer.
 
     ``graded`` = K simulates grade-a-few with K teacher grades per question (``n`` then counts the
-    answers not graded). ``scorer`` (the embedded language model) is used as in the app, only for
-    zero-shot scores and only when a calibration for its model ships.
+    answers not graded).
     """
     question_sets = load_question_sets(questions_csv, answers_csv)
     predicted: list[int] = []
@@ -100,15 +99,7 @@ def evaluate_scoring(
             confidence.extend(result.suggestions[row].confidence for row in rest)
             truth.extend(item.human_scores[row] for row in rest)
         else:
-            scored = score_answers(
-                vectors,
-                item.question,
-                item.reference,
-                item.answers,
-                strictness,
-                scorer=scorer,
-                model_cache=model_cache,
-            )
+            scored = score_answers(vectors, item.question, item.reference, item.answers, strictness)
             predicted.extend(result.level for result in scored)
             confidence.extend(result.confidence for result in scored)
             truth.extend(item.human_scores)

@@ -4,6 +4,10 @@ Names (given by the teacher's batch file or written as "Nama: ..."), NIS/NISN nu
 numbers and e-mail addresses are replaced by numbered placeholders such as ``[NAMA_1]`` before any
 text leaves the machine (and before scoring, so a student's name can never change a score).
 ``restore`` puts the original values back into text produced from the masked work.
+
+Both feedback paths (rubric and English essay) mask a batch with ``mask_batch`` before scoring, and
+every call to a provider that is not on this machine passes through ``toolkit.llm.guard``, which
+masks with the same function.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ PHONE = re.compile(r"(?<!\d)(?:\+62|62|0)8[1-9](?:[\s.-]?\d){6,10}(?!\d)")
 STUDENT_NUMBER = re.compile(r"\b(NISN|NIS)\b\s*[:.]?\s*(\d{4,12})", re.IGNORECASE)
 LONE_NISN = re.compile(r"(?<!\d)\d{10}(?!\d)")
 NAME_LINE = re.compile(
-    r"\b(?:nama(?:\s+saya)?|name|my name is)\s*[:\-]?\s*((?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,3})"
+    r"\b(?i:nama(?:\s+saya)?|name|my name is)\s*[:\-]?\s*((?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,3})"
 )
 
 
@@ -52,9 +56,15 @@ def _substitute(
     return pattern.sub(replace, text)
 
 
-def mask_personal_data(text: str, known_names: list[str] | None = None) -> MaskedText:
-    """Replace names, NIS/NISN, phone numbers and e-mails by placeholders."""
-    mapping: dict[str, str] = {}
+def mask_personal_data(
+    text: str, known_names: list[str] | None = None, mapping: dict[str, str] | None = None
+) -> MaskedText:
+    """Replace names, NIS/NISN, phone numbers and e-mails by placeholders.
+
+    ``mapping`` (placeholder -> original) is shared when several texts of one request are masked,
+    so one value gets one placeholder in all of them.
+    """
+    mapping = {} if mapping is None else mapping
     text = _substitute(text, EMAIL, "EMAIL", mapping)
     text = _substitute(text, PHONE, "TELEPON", mapping)
     text = _substitute(text, STUDENT_NUMBER, "NOMOR_INDUK", mapping, group=2)
@@ -67,3 +77,10 @@ def mask_personal_data(text: str, known_names: list[str] | None = None) -> Maske
         pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", flags)
         text = _substitute(text, pattern, "NAMA", mapping)
     return MaskedText(text=text, mapping=mapping)
+
+
+def mask_batch(texts: list[str], names: list[str]) -> list[MaskedText]:
+    """Every work of a batch masked, each with the names of the whole class (a classmate named in
+    a work is masked too)."""
+    known = [name for name in names if name]
+    return [mask_personal_data(text, known) for text in texts]

@@ -10,8 +10,9 @@ import csv
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
-from toolkit.feedback.core import StudentFeedback
+from toolkit.feedback.models import StudentFeedback
 from toolkit.feedback.rubric import Rubric
+from toolkit.text import safe_row
 
 
 class NotApprovedError(ToolkitError):
@@ -60,9 +61,9 @@ def report_rows(results: list[StudentFeedback], rubric: Rubric) -> list[list[obj
 
 
 def write_class_csv(results: list[StudentFeedback], rubric: Rubric, path: Path) -> Path:
-    """CSV class report (UTF-8 with BOM for spreadsheet programs)."""
+    """CSV class report (UTF-8 with BOM for spreadsheet programs; no cell becomes a formula)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(report_rows(results, rubric))
+        csv.writer(handle).writerows(safe_row(row) for row in report_rows(results, rubric))
     return path
 
 
@@ -77,13 +78,13 @@ def write_class_xlsx(results: list[StudentFeedback], rubric: Rubric, path: Path)
     assert sheet is not None
     sheet.title = "Nilai"
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     counts = workbook.create_sheet("Sebaran")
-    counts.append(["Kriteria / criterion", *[level.label for level in rubric.levels]])
+    counts.append(safe_row(["Kriteria / criterion", *[level.label for level in rubric.levels]]))
     for number, criterion in enumerate(rubric.criteria):
         column = 1 + 2 * number
         labels = [row[column] for row in rows[1:]]
-        counts.append([criterion.name, *[labels.count(level.label) for level in rubric.levels]])
+        counts.append(safe_row([criterion.name, *[labels.count(level.label) for level in rubric.levels]]))
     chart = BarChart()
     chart.type = "col"
     chart.title = "Sebaran tingkat per kriteria / level distribution per criterion"

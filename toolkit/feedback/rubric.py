@@ -262,7 +262,7 @@ def criterion_points(name: str, request: RubricRequest) -> list[str]:
     return []
 
 
-def generate_rubric(request: RubricRequest, retriever: PassageSearch | None = None) -> Rubric:
+def generate_rubric(request: RubricRequest, *, retriever: PassageSearch | None = None) -> Rubric:
     """A complete rubric for ``request.goal``, citing KKTP guidance from the index when available."""
     from toolkit.feedback.signals import key_points
 

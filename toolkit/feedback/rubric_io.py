@@ -13,9 +13,13 @@ import io
 import re
 from pathlib import Path
 
-from toolkit.errors import ToolkitError
+from pydantic import ValidationError
+
+from toolkit.archives import DOCX_LIMITS, check_zip_file
+from toolkit.errors import ToolkitError, validation_sentence
 from toolkit.feedback.rubric import Rubric, RubricCriterion, RubricLevel
-from toolkit.feedback.tables import decode_bytes
+from toolkit.feedback.tables import MAX_TABLE_BYTES, csv_problem, decode_bytes
+from toolkit.text import plain_cell, safe_row
 
 CRITERION_HEADERS = {"kriteria", "criterion", "criteria", "aspek", "aspect"}
 WEIGHT_HEADERS = {"bobot", "weight"}
@@ -28,7 +32,7 @@ class RubricImportError(ToolkitError):
 
 def rubric_from_rows(rows: list[list[str]], title: str = "Rubrik", language: str = "id") -> Rubric:
     """Build a rubric from table rows (first row = header); gaps are kept and reported by ``gaps()``."""
-    rows = [[cell.strip() for cell in row] for row in rows if any(cell.strip() for cell in row)]
+    rows = [[plain_cell(cell.strip()) for cell in row] for row in rows if any(cell.strip() for cell in row)]
     if len(rows) < 2:
         raise RubricImportError("The rubric table needs a header row and at least one criterion row.")
     header = [cell.lower() for cell in rows[0]]
@@ -93,15 +97,32 @@ def rubric_from_text(text: str, title: str = "Rubrik") -> Rubric:
 
 def rubric_from_csv(path: Path) -> Rubric:
     """A rubric CSV (any common encoding, comma or semicolon separated)."""
+    text = _rubric_text(path)
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise RubricImportError(csv_problem(path.name, exc)) from exc
+    return rubric_from_rows(rows, title=path.stem)
+
+
+def _rubric_text(path: Path) -> str:
+    """The text of a rubric file in any common encoding; an empty or huge file is one sentence."""
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise RubricImportError(f"{path.name} is {size / 1e6:.0f} MB; a rubric file is a few KB.")
     text, _ = decode_bytes(path.read_bytes(), path.name)
-    delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-    return rubric_from_rows(list(csv.reader(io.StringIO(text), delimiter=delimiter)), title=path.stem)
+    if not text.strip():
+        raise RubricImportError(f"{path.name} is empty; it needs a header row and one row per criterion.")
+    return text
 
 
 def rubric_from_docx(path: Path) -> Rubric:
     """The first table of a DOCX file whose first header cell is 'Kriteria'/'Criterion'."""
     import docx
 
+    check_zip_file(path, DOCX_LIMITS, "Word document")
     try:
         document = docx.Document(str(path))
     except Exception as exc:
@@ -116,16 +137,21 @@ def rubric_from_docx(path: Path) -> Rubric:
 def load_rubric(path: Path) -> Rubric:
     """Read a rubric from .json, .csv, .docx, .txt or .md."""
     suffix = path.suffix.lower()
-    if not path.exists():
+    if not path.is_file():
         raise RubricImportError(f"{path.name}: file not found.")
     if suffix == ".json":
-        return Rubric.model_validate_json(path.read_text(encoding="utf-8"))
+        try:
+            return Rubric.model_validate_json(_rubric_text(path))
+        except ValidationError as exc:
+            raise RubricImportError(
+                f"{path.name} is not a rubric saved by the toolkit ({validation_sentence(exc)})"
+            ) from exc
     if suffix == ".csv":
         return rubric_from_csv(path)
     if suffix == ".docx":
         return rubric_from_docx(path)
     if suffix in {".txt", ".md"}:
-        return rubric_from_text(path.read_text(encoding="utf-8"), title=path.stem)
+        return rubric_from_text(_rubric_text(path), title=path.stem)
     raise RubricImportError(f"{path.name}: rubric files must be .json, .csv, .docx, .txt or .md.")
 
 
@@ -148,7 +174,7 @@ def rubric_rows(rubric: Rubric) -> list[list[str]]:
 def rubric_to_csv(rubric: Rubric, path: Path) -> Path:
     """Write the rubric as CSV (UTF-8 with BOM so spreadsheet programs read it right)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(rubric_rows(rubric))
+        csv.writer(handle).writerows(safe_row(row) for row in rubric_rows(rubric))
     return path
 
 

@@ -1,7 +1,8 @@
 """Reading teachers' and data-set CSV files with clear sentences for the usual problems.
 
 A file in another encoding is read anyway when possible and the encoding is reported; missing
-columns are named; a header that only differs in case or spacing is accepted.
+columns are named; a header that only differs in case or spacing is accepted. A file larger than
+``MAX_TABLE_BYTES``, or a cell longer than the CSV reader allows (128 KB), is one sentence too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from toolkit.errors import ToolkitError
 
 ENCODINGS = ("utf-8-sig", "utf-16", "cp1252", "latin-1")
+MAX_TABLE_BYTES = 20 * 1024 * 1024
 
 
 class TableError(ToolkitError):
@@ -51,8 +53,13 @@ def read_table(path: Path | str, required: list[str], aliases: dict[str, list[st
     ``aliases`` maps a required column to other accepted header names (e.g. ``nama``/``name``).
     """
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise TableError(f"{path.name}: file not found.")
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        raise TableError(
+            f"{path.name} is {path.stat().st_size / 1e6:.0f} MB, more than the "
+            f"{MAX_TABLE_BYTES // (1024 * 1024)} MB a table may have; split it into smaller files."
+        )
     text, encoding = decode_bytes(path.read_bytes(), path.name)
     notes = [] if encoding == "utf-8-sig" else [f"{path.name} was read as {encoding}, not UTF-8."]
     sample = text[:4096]
@@ -61,9 +68,33 @@ def read_table(path: Path | str, required: list[str], aliases: dict[str, list[st
     except csv.Error:
         delimiter = ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _rows(reader, path.name, required, aliases, encoding, notes)
+    except csv.Error as exc:
+        raise TableError(csv_problem(path.name, exc)) from exc
+
+
+def csv_problem(name: str, error: csv.Error) -> str:
+    """One sentence for a CSV the reader refuses (a cell over 128 KB, a broken quote)."""
+    if "field larger than field limit" in str(error):
+        return (
+            f"{name} has a cell longer than {csv.field_size_limit() // 1024} KB; a table cell holds one "
+            "answer or one rubric text, so shorten it or send long work as a file."
+        )
+    return f"{name} is not a readable CSV file ({error}); save it again as CSV (UTF-8)."
+
+
+def _rows(
+    reader: csv.DictReader[str],
+    name: str,
+    required: list[str],
+    aliases: dict[str, list[str]] | None,
+    encoding: str,
+    notes: list[str],
+) -> Table:
     header = reader.fieldnames or []
     if not header:
-        raise TableError(f"{path.name}: the file is empty (no header row).")
+        raise TableError(f"{name}: the file is empty (no header row).")
     by_canonical = {_canonical(column): column for column in header}
     mapping: dict[str, str] = {}
     missing: list[str] = []
@@ -75,8 +106,6 @@ def read_table(path: Path | str, required: list[str], aliases: dict[str, list[st
         else:
             mapping[column] = found
     if missing:
-        raise TableError(
-            f"{path.name}: missing column(s) {', '.join(missing)}; the file has {', '.join(header)}."
-        )
+        raise TableError(f"{name}: missing column(s) {', '.join(missing)}; the file has {', '.join(header)}.")
     rows = [{column: (raw.get(source) or "").strip() for column, source in mapping.items()} for raw in reader]
     return Table(rows=rows, encoding=encoding, notes=notes)

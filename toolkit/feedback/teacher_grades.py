@@ -19,9 +19,10 @@ from typing import Any, Literal
 from toolkit.errors import ToolkitError
 from toolkit.feedback.batch import ID_ALIASES
 from toolkit.feedback.calibration import Strictness
-from toolkit.feedback.core import WorkItem, neutral_placeholders
+from toolkit.feedback.core import neutral_placeholders
 from toolkit.feedback.grade_few import DEFAULT_TO_GRADE, review_order, suggest_grades
-from toolkit.feedback.privacy import mask_personal_data
+from toolkit.feedback.models import WorkItem
+from toolkit.feedback.privacy import mask_batch
 from toolkit.feedback.rubric import Rubric
 from toolkit.feedback.tables import read_table
 from toolkit.feedback.vectors import TextVectors
@@ -114,8 +115,8 @@ def class_grade_rows(
     unknown = sorted(set(grades) - {work.student_id for work in works})
     if unknown:
         raise ToolkitError(f"Grades for unknown student ids: {', '.join(unknown[:5])}.")
-    names = [work.name for work in works if work.name]
-    texts = [neutral_placeholders(mask_personal_data(work.text, names).text) for work in works]
+    masked = mask_batch([work.text for work in works], [work.name for work in works])
+    texts = [neutral_placeholders(item.text) for item in masked]
     count = len(rubric.levels)
     by_row = {
         row: _to_scale(grades[work.student_id], count)

@@ -17,6 +17,8 @@ from toolkit.text import split_front_matter
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".docx", ".yaml")
 """``.yaml`` files are topic cards of the knowledge bank (``toolkit.bank``); nothing else is read as YAML."""
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_CHARS = 400_000
+"""Characters of a document uploaded for one plan or one quiz (about 200 pages of text)."""
 
 
 @dataclass
@@ -147,7 +149,7 @@ def _page_heading(text: str, fallback: str) -> str:
 def load_pdf(path: Path) -> LoadedDocument:
     """A PDF with a text layer, page by page; encrypted, broken and scanned files are rejected."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
     name = path.name
     try:
@@ -165,8 +167,14 @@ def load_pdf(path: Path) -> LoadedDocument:
         page_texts = [(page.extract_text() or "") for page in reader.pages]
     except IngestError:
         raise
+    except LimitReachedError as exc:
+        raise IngestError(
+            f"{name} holds a page that unpacks to more than this server reads (75 MB); it cannot be "
+            "used. Export the pages you need as a new PDF."
+        ) from exc
     except (
         PdfReadError,
+        PyPdfError,
         ValueError,
         KeyError,
         TypeError,
@@ -199,9 +207,19 @@ def load_pdf(path: Path) -> LoadedDocument:
 
 
 def load_docx(path: Path) -> LoadedDocument:
-    """A Word document: paragraphs styled as headings start sections; tables become text."""
+    """A Word document: paragraphs styled as headings start sections; tables become text.
+
+    The parts inside the file are checked first (``toolkit.archives.DOCX_LIMITS``), so a small
+    file that unpacks to gigabytes is refused before it is opened.
+    """
     import docx
 
+    from toolkit.archives import DOCX_LIMITS, ArchiveError, check_zip_file
+
+    try:
+        check_zip_file(path, DOCX_LIMITS, "Word document")
+    except ArchiveError as exc:
+        raise IngestError(str(exc)) from exc
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zipfile, KeyError and lxml errors
@@ -237,8 +255,13 @@ def load_docx(path: Path) -> LoadedDocument:
     return LoadedDocument(info=info, sections=sections)
 
 
-def load_document(path: Path) -> LoadedDocument:
-    """Read any supported file, or raise ``IngestError`` with a sentence saying why not."""
+def load_document(path: Path, max_chars: int | None = None) -> LoadedDocument:
+    """Read any supported file, or raise ``IngestError`` with a sentence saying why not.
+
+    ``max_chars`` bounds the text an upload may bring (a plan's document, a quiz source, a
+    student's work): a plain-text file that cannot fit is refused before it is read, any other
+    file as soon as its text is known, so nothing larger is chunked, indexed or scored.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(
@@ -260,6 +283,8 @@ def load_document(path: Path) -> LoadedDocument:
             f"{path.name} is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES / 1e6:.0f} MB "
             "limit; split it into smaller files."
         )
+    if max_chars is not None and suffix in (".txt", ".md", ".markdown") and size > 4 * max_chars:
+        raise _too_long(path.name, size, max_chars, "bytes")
     if suffix == ".pdf":
         document = load_pdf(path)
     elif suffix == ".docx":
@@ -270,4 +295,15 @@ def load_document(path: Path) -> LoadedDocument:
         document = load_markdown(path)
     if not any(section.text.strip() for section in document.sections):
         raise IngestError(f"{path.name} contains no text to index.")
+    if max_chars is not None:
+        chars = sum(len(section.text) for section in document.sections)
+        if chars > max_chars:
+            raise _too_long(path.name, chars, max_chars, "characters")
     return document
+
+
+def _too_long(name: str, size: int, limit: int, unit: str) -> IngestError:
+    return IngestError(
+        f"{name} has {size:,} {unit}, more than the {limit:,} characters one upload may bring here; "
+        "upload only the chapter or the pages you need."
+    )

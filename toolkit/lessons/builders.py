@@ -224,7 +224,7 @@ def repair(context: BuildContext, content: BaseModel, failing: set[str]) -> tupl
     if (
         activities
         and isinstance(content, ActivitiesContent)
-        and not failing & {"language", "required_sections"}
+        and not failing & {"language", "required_sections", "substance"}
     ):
         return repair_activities(context, content, deep=builder_name == "activities_mendalam"), True
     return BUILDERS[builder_name].template(context), False

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from toolkit.index.lexical import tokenize
 from toolkit.index.metadata import detect_language
 from toolkit.lessons.bloom import HIGHER_ORDER, is_operational, non_operational_verbs
 from toolkit.lessons.formats import FORMATS, activity_section_key, objectives_section_key
@@ -25,12 +26,26 @@ from toolkit.lessons.models import (
     LessonPlan,
     ObjectivesContent,
     PlanSection,
+    WorksheetContent,
 )
+from toolkit.text import is_complete_sentence
 
 MIN_WORDS_FOR_LANGUAGE = 12
 EXPERIENCES = ("memahami", "mengaplikasi", "merefleksi")
 
 _TEXTS: dict[str, dict[str, str]] = {
+    "substance_ok": {
+        "id": "Setiap langkah kegiatan dan tugas LKPD berupa kalimat utuh; tujuan menyebut konsep topik.",
+        "en": "Every activity step and worksheet task is a complete sentence; objectives name the topic's concepts.",
+    },
+    "substance_fragment": {
+        "id": "{n} langkah atau tugas bukan kalimat utuh (terpotong atau berisi sisa markup), misalnya “{example}”.",
+        "en": "{n} steps or tasks are not complete sentences (cut off or holding markup), e.g. “{example}”.",
+    },
+    "substance_off_topic": {
+        "id": "Tujuan tidak menyebut konsep topik: {items}.",
+        "en": "Objectives that name none of the topic's concepts: {items}.",
+    },
     "required_ok": {"id": "Semua bagian wajib ada dan terisi.", "en": "Every required section is present."},
     "required_bad": {
         "id": "Bagian kosong atau tidak lengkap: {names}.",
@@ -348,6 +363,62 @@ def check_bloom(plan: LessonPlan) -> CheckResult:
     )
 
 
+def _learner_texts(plan: LessonPlan) -> dict[str, list[str]]:
+    """Section key -> the texts learners act on: activity steps, LKPD tasks, cycle practice."""
+    present = _present(plan)
+    found: dict[str, list[str]] = {}
+    activities = _activities(plan)
+    if activities is not None:
+        key, content = activities
+        found[key] = [
+            step.text for meeting in content.meetings for phase in meeting.phases for step in phase.steps
+        ]
+    worksheet = present.get("lkpd")
+    if worksheet is not None:
+        try:
+            found["lkpd"] = WorksheetContent.model_validate(worksheet.content).tasks
+        except ValidationError:
+            found["lkpd"] = ["-"]
+    cycles, _ = _cycles(plan)
+    if cycles is not None:
+        found["learning_cycles"] = [cycle.practice for cycle in cycles.cycles]
+    return found
+
+
+def check_substance(plan: LessonPlan) -> CheckResult:
+    """Every activity step and LKPD task is a complete sentence without markup debris, and the
+    objectives name the topic's concepts (model- or template-written objectives; bank objectives
+    were checked when the card was written)."""
+    language = plan.request.language
+    broken = {
+        key: [t for t in texts if not is_complete_sentence(t, 3)]
+        for key, texts in _learner_texts(plan).items()
+    }
+    broken = {key: texts for key, texts in broken.items() if texts}
+    key = objectives_section_key(plan.request.format)
+    section = _present(plan).get(key)
+    off_topic: list[str] = []
+    if section is not None and section.author not in ("bank", "teacher"):
+        wanted = {token for token in tokenize(plan.request.topic) if len(token) >= 3}
+        for source in section.sources:
+            wanted |= {token for token in tokenize(source.excerpt) if len(token) >= 4}
+        try:
+            objectives = ObjectivesContent.model_validate(section.content).objectives
+        except ValidationError:
+            objectives = []
+        off_topic = [o.text[:80] for o in objectives if wanted and not wanted & set(tokenize(o.text))]
+    sections = sorted(broken) + ([key] if off_topic else [])
+    if not sections:
+        return CheckResult(name="substance", passed=True, message=_t("substance_ok", language), sections=[])
+    parts = []
+    if broken:
+        first = next(iter(broken.values()))[0]
+        parts.append(_t("substance_fragment", language, n=sum(map(len, broken.values())), example=first[:60]))
+    if off_topic:
+        parts.append(_t("substance_off_topic", language, items="; ".join(off_topic)))
+    return CheckResult(name="substance", passed=False, message=" ".join(parts), sections=sections)
+
+
 def check_plan(plan: LessonPlan) -> list[CheckResult]:
     """All checks that apply to the plan's format."""
     results = [
@@ -356,6 +427,7 @@ def check_plan(plan: LessonPlan) -> list[CheckResult]:
         check_operational_verbs(plan),
         check_language(plan),
         check_bloom(plan),
+        check_substance(plan),
     ]
     if plan.request.format == "mendalam":
         results.insert(3, check_experiences(plan))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli_support import fail
+from toolkit.cli_support import fail, out_file_problem
 from toolkit.errors import ToolkitError
 
 
@@ -51,9 +51,11 @@ def lesson(
     from toolkit.lessons.models import Duration, build_request
     from toolkit.services import Services
     from toolkit.settings import Settings
+    from toolkit.tools import LESSON_PLAN
 
-    if out.suffix.lower() not in EXPORT_SUFFIXES:
-        fail(f"--out must end in .docx, .md or .json (got '{out.name}').")
+    problem = out_file_problem(out, EXPORT_SUFFIXES)
+    if problem:
+        fail(problem)
     settings = Settings()
     services = Services(settings)
     plan = None
@@ -74,10 +76,11 @@ def lesson(
             request,
             llm=None if no_model else services.llm(),
             retriever=services.retriever(),
-            library=services.library(),
             settings=settings,
         ):
             plan = event.plan
+            if event.kind in ("done", "error"):
+                plan.material_id = LESSON_PLAN.save(services.library(), plan, material_id=plan.material_id).id
             if event.kind == "grounded":
                 typer.echo(plan.title)
                 if plan.card_note:

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 
 from toolkit.bank.loader import card_passage
 from toolkit.bank.models import TopicCard
-from toolkit.bank.validate import is_complete_sentence
 from toolkit.errors import StructuredOutputError, ToolkitError
 from toolkit.lessons.context import BuildContext
 from toolkit.lessons.drafts import TextDraft
@@ -22,6 +21,7 @@ from toolkit.llm.provider_errors import explain_provider_error
 from toolkit.llm.structured import generate_structured
 from toolkit.prompts import load_prompt
 from toolkit.quiz.text import content_words, sentences
+from toolkit.text import is_complete_sentence
 
 ENRICHABLE = frozenset(
     {"meaningful", "reading", "subject_matter", "prior_text", "learners", "teaching_model"}

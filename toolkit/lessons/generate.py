@@ -4,7 +4,10 @@
 UI and the command line can show the plan as it grows. A section that fails a check is
 regenerated once with the failure named in the prompt; if it still fails, code repairs it (and the
 section's notes say so); what still fails is shown. A provider failure stops the plan with one
-clear sentence and keeps the sections already written (the plan is saved as incomplete).
+clear sentence and keeps the sections already written (the plan is marked incomplete).
+
+Nothing here saves: the caller keeps the plan of the ``done`` or ``error`` event (and the plan a
+regeneration or an edit returns) with ``toolkit.tools.LESSON_PLAN.save``.
 """
 
 from __future__ import annotations
@@ -43,8 +46,6 @@ from toolkit.lessons.models import (
     SourceRef,
 )
 from toolkit.lessons.prompting import Drafter
-from toolkit.lessons.store import save_plan
-from toolkit.library import Library
 from toolkit.settings import Settings
 
 EventKind = Literal["grounded", "section", "done", "error"]
@@ -285,7 +286,6 @@ def stream_plan(
     *,
     llm: BaseChatModel | None,
     retriever: HybridRetriever,
-    library: Library | None = None,
     settings: Settings | None = None,
     model_name: str = "",
     owner: str = "",
@@ -293,8 +293,8 @@ def stream_plan(
     """Write the plan section by section, yielding after grounding, after each section and at the end.
 
     Bad input (unknown topic, unreadable upload) raises ``LessonInputError``/``IngestError`` before
-    any section is written. A provider failure ends the stream with an ``error`` event; the
-    sections written so far are kept and saved.
+    any section is written. A provider failure ends the stream with an ``error`` event whose plan
+    keeps the sections written so far (status ``incomplete``), for the caller to save.
     """
     started = time.perf_counter()
     teacher_document = load_teacher_document(request.teacher_document)
@@ -333,7 +333,7 @@ def stream_plan(
         except ProviderError as exc:
             plan.status = "incomplete"
             plan.warnings.append(str(exc))
-            _finish(plan, library, started, drafter)
+            _finish(plan, started, drafter)
             yield PlanEvent("error", plan, spec.key, str(exc))
             return
         plan.stats.setdefault("section_seconds", {})[spec.key] = round(
@@ -343,17 +343,14 @@ def stream_plan(
             plan.stats["first_section_s"] = round(time.perf_counter() - started, 2)
         yield PlanEvent("section", plan, spec.key)
     plan.status = "complete"
-    _finish(plan, library, started, drafter)
+    _finish(plan, started, drafter)
     yield PlanEvent("done", plan)
 
 
-def _finish(plan: LessonPlan, library: Library | None, started: float, drafter: Drafter) -> None:
+def _finish(plan: LessonPlan, started: float, drafter: Drafter) -> None:
     plan.checks = check_plan(plan)
     plan.stats["total_s"] = round(time.perf_counter() - started, 2)
     plan.stats["model_calls"] = drafter.calls
-    if library is not None:
-        saved = save_plan(library, plan)
-        plan.material_id = saved.material_id
 
 
 def generate_plan(request: LessonRequest, **kwargs: object) -> LessonPlan:
@@ -374,7 +371,6 @@ def regenerate_section(
     *,
     llm: BaseChatModel,
     retriever: HybridRetriever,
-    library: Library | None = None,
     settings: Settings | None = None,
     instruction: str = "",
 ) -> LessonPlan:
@@ -393,12 +389,10 @@ def regenerate_section(
     card = next((c for c in load_bank() if c.id == plan.card_id), None) if plan.card_id else None
     write_section(updated, spec, sources, drafter, instruction=instruction.strip(), card=card)
     updated.checks = check_plan(updated)
-    if library is not None:
-        updated = save_plan(library, updated)
     return updated
 
 
-def edit_section(plan: LessonPlan, key: str, text: str, *, library: Library | None = None) -> LessonPlan:
+def edit_section(plan: LessonPlan, key: str, text: str) -> LessonPlan:
     """A copy of ``plan`` whose section ``key`` holds the teacher's YAML text (validated; checks re-run)."""
     spec = spec_for(plan.request.format, key)
     try:
@@ -436,8 +430,6 @@ def edit_section(plan: LessonPlan, key: str, text: str, *, library: Library | No
     section.checks = section_checks(updated, key)
     _replace(updated, section)
     updated.checks = check_plan(updated)
-    if library is not None:
-        updated = save_plan(library, updated)
     return updated
 
 

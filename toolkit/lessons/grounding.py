@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.index.chunking import chunk_sections
-from toolkit.index.documents import load_document
+from toolkit.index.documents import MAX_UPLOAD_CHARS, load_document
 from toolkit.index.lexical import BM25Index, tokenize
 from toolkit.index.retrieval import Citation, Hit, HybridRetriever, SearchFilters
 from toolkit.lessons.models import CPContent, LessonInputError, LessonRequest, SourceRef
@@ -69,7 +69,7 @@ class TeacherDocument:
     @classmethod
     def load(cls, path: Path) -> TeacherDocument:
         """Read a PDF/DOCX/MD/TXT file (``IngestError`` with a clear sentence when unreadable)."""
-        document = load_document(path)
+        document = load_document(path, max_chars=MAX_UPLOAD_CHARS)
         hits = [
             Hit(
                 chunk_id=f"teacher:{number}",

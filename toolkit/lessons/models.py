@@ -71,14 +71,25 @@ class Duration(BaseModel):
 
     @classmethod
     def from_minutes(cls, minutes: int, meetings: int = 1) -> Duration:
-        """A duration of ``minutes`` in 40-minute JP when they divide evenly, else one long JP."""
-        if minutes > 0 and minutes % 40 == 0 and minutes // 40 >= meetings:
-            return cls(jp=minutes // 40, minutes_per_jp=40, meetings=meetings)
-        return cls(
-            jp=max(meetings, 1) if minutes > 0 else 0,
-            minutes_per_jp=minutes // max(meetings, 1),
-            meetings=meetings,
-        )
+        """A duration of ``minutes`` in 40-minute JP when they divide evenly, else one long JP.
+
+        Minutes or meetings a plan cannot hold raise ``LessonInputError`` with one sentence.
+        """
+        if not 1 <= meetings <= 10:
+            raise LessonInputError(f"A plan has 1 to 10 meetings (got {meetings}).")
+        if minutes < 0:
+            raise LessonInputError(f"The minutes of a plan cannot be negative (got {minutes}).")
+        try:
+            if minutes > 0 and minutes % 40 == 0 and minutes // 40 >= meetings:
+                return cls(jp=minutes // 40, minutes_per_jp=40, meetings=meetings)
+            return cls(
+                jp=meetings if minutes > 0 else 0, minutes_per_jp=minutes // meetings, meetings=meetings
+            )
+        except ValidationError as exc:
+            raise LessonInputError(
+                f"{minutes} minutes in {meetings} meeting(s) is longer than a plan can hold: at most 1,600 "
+                "minutes in 40-minute JP, otherwise at most 120 minutes per meeting."
+            ) from exc
 
     def describe(self, language: str) -> str:
         """``2 JP x 40 menit (1 pertemuan)``."""

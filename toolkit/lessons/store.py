@@ -1,12 +1,17 @@
-"""Plans in the materials library (kind ``lesson-plan``): save after every change, reopen by id."""
+"""A plan as the Library keeps it: the record written after every change, and the plan read back.
+
+The lesson tool never saves by itself; the caller (tab, command line, notebook) hands the plan to
+``toolkit.tools.LESSON_PLAN.save``, which stores what ``plan_record`` describes.
+"""
 
 from __future__ import annotations
 
-from toolkit.errors import ToolkitError
-from toolkit.lessons.models import LessonPlan
-from toolkit.library import Library, Material
+from pathlib import Path
+from typing import Any
 
-KIND = "lesson-plan"
+from toolkit.lessons.models import LessonPlan, LessonRequest
+
+PLAN_FORMATS: tuple[str, ...] = ("docx", "md", "json")
 
 
 def plan_info(plan: LessonPlan) -> dict[str, object]:
@@ -24,36 +29,21 @@ def plan_info(plan: LessonPlan) -> dict[str, object]:
     }
 
 
-def save_plan(library: Library, plan: LessonPlan) -> LessonPlan:
-    """Save (or update) the plan; returns it with its ``material_id``."""
-    material = library.save(
-        KIND,
-        plan.title,
-        plan.model_dump(mode="json"),
-        inputs=plan.request.model_dump(mode="json"),
-        info=plan_info(plan),
-        subject=plan.request.subject,
-        language=plan.request.language,
-        owner=plan.owner,
-        material_id=plan.material_id,
-    )
-    return plan.model_copy(update={"material_id": material.id})
+def plan_record(plan: LessonPlan, request: LessonRequest | None = None) -> dict[str, Any]:
+    """The Library fields of ``plan`` (its request travels inside the plan)."""
+    return {
+        "title": plan.title,
+        "content": plan.model_dump(mode="json"),
+        "inputs": (request or plan.request).model_dump(mode="json"),
+        "info": plan_info(plan),
+        "subject": plan.request.subject,
+        "language": plan.request.language,
+        "owner": plan.owner,
+    }
 
 
-def load_plan(library: Library, material_id: str) -> LessonPlan:
-    """Reopen a saved plan."""
-    material = library.get(material_id)
-    return plan_from_material(material)
+def write_plan(plan: LessonPlan, fmt: str, folder: Path, stem: str) -> list[Path]:
+    """``plan`` written as ``fmt`` (docx, md, json) into ``folder``."""
+    from toolkit.lessons.export import export_plan
 
-
-def plan_from_material(material: Material) -> LessonPlan:
-    """The plan stored in a library record (``ToolkitError`` when it is not a lesson plan)."""
-    if material.kind != KIND:
-        raise ToolkitError(f"Material {material.id} is a {material.kind}, not a lesson plan.")
-    plan = LessonPlan.model_validate(material.content)
-    return plan.model_copy(update={"material_id": material.id})
-
-
-def list_plans(library: Library, limit: int = 50) -> list[Material]:
-    """Saved plans, newest first."""
-    return library.list(kind=KIND, limit=limit)
+    return [export_plan(plan, folder / f"{stem}.{fmt}")]

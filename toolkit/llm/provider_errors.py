@@ -44,6 +44,16 @@ def explain_provider_error(exc: BaseException, settings: Settings) -> ProviderEr
             f"The model provider at {where} says the rate limit or quota is used up; wait a "
             "minute or check the account's credit."
         )
+    if (
+        isinstance(exc, openai.APIStatusError)
+        and settings.structured_output == "json_schema"
+        and "json_schema" in str(exc)
+    ):
+        return ProviderError(
+            f"The model server at {where} does not take OpenAI's json_schema output format "
+            f"(HTTP {exc.status_code}); set KELAS_STRUCTURED_OUTPUT=function_calling (llama-cpp-python's "
+            "server) or KELAS_STRUCTURED_OUTPUT=prompt."
+        )
     if isinstance(exc, openai.APIStatusError):
         return ProviderError(
             f"The model provider at {where} answered with an error (HTTP {exc.status_code}); "

@@ -13,7 +13,7 @@ from toolkit.bank.models import TopicCard
 from toolkit.quiz.models import Evidence, Passage, QuestionType, QuizItem, QuizRequest
 
 BANK_PASSAGE_ID = "K1"
-HIGHER_SHARE = 0.34
+HIGHER_SHARE = 0.4
 
 
 def bank_passage(card: TopicCard) -> Passage:

@@ -80,7 +80,10 @@ def register(app: typer.Typer) -> None:
         language: Annotated[str, typer.Option(help="Quiz language: id or en.")] = "id",
         export: Annotated[
             str,
-            typer.Option(help="Comma-separated: gift,moodle-xml,qti,kahoot,wayground,forms-json,docx,csv."),
+            typer.Option(
+                help="Comma-separated: gift,moodle-xml,qti,kahoot,wayground,forms-json,docx,csv,"
+                "kisi-kisi-docx,kisi-kisi-xlsx."
+            ),
         ] = "gift,csv",
         out: Annotated[Path, typer.Option(help="Folder for quiz.json and the exported files.")] = Path(
             "kuis"
@@ -127,14 +130,14 @@ def run_quiz_command(
     """The body of ``kelas quiz`` (kept apart from typer so it reads top to bottom)."""
     from pydantic import ValidationError
 
-    from toolkit.cli_support import fail
-    from toolkit.errors import ToolkitError
+    from toolkit.cli_support import fail, out_folder_problem
+    from toolkit.errors import ToolkitError, validation_sentence
     from toolkit.quiz.export import export_quiz, write_export
     from toolkit.quiz.generate import generate_quiz
     from toolkit.quiz.models import QuizRequest
-    from toolkit.quiz.saving import save_quiz
     from toolkit.services import Services
     from toolkit.settings import Settings
+    from toolkit.tools import QUIZ
 
     try:
         kinds = parse_types(types)
@@ -152,10 +155,14 @@ def run_quiz_command(
             use_model=not no_model,
         )
     except ValidationError as exc:
-        fail(ValueError(f"Invalid request: {exc.errors()[0]['msg']}."))
+        fail(validation_sentence(exc))
         return
     except ValueError as exc:
         fail(exc)
+        return
+    problem = out_folder_problem(out)
+    if problem:
+        fail(problem)
         return
     settings = Settings()
     container = Services(settings)
@@ -174,9 +181,7 @@ def run_quiz_command(
 
     try:
         retriever = container.retriever() if source is None else None
-        quiz = generate_quiz(
-            request, llm=llm, retriever=retriever, model_name=settings.describe_provider(), progress=progress
-        )
+        quiz = generate_quiz(request, llm=llm, retriever=retriever, settings=settings, progress=progress)
     except ToolkitError as exc:
         fail(exc)
         return
@@ -185,7 +190,7 @@ def run_quiz_command(
         json.dumps(quiz.model_dump(mode="json"), ensure_ascii=False, indent=2), "utf-8"
     )
     try:
-        material = save_quiz(container.library(), quiz, request)
+        material = QUIZ.save(container.library(), quiz, request=request)
         typer.echo(f"Disimpan di pustaka / saved to the library: {material.id}")
     except ToolkitError as exc:
         typer.secho(str(exc), fg=typer.colors.YELLOW, err=True)

@@ -37,6 +37,7 @@ from toolkit.quiz.models import (
 from toolkit.quiz.sources import gather_passages
 from toolkit.quiz.text import normalise
 from toolkit.quiz.verify import CHECK_PROMPT, extractive_check, model_check
+from toolkit.settings import Settings
 
 __all__ = ["Progress", "QuizBuilder", "check_item", "generate_quiz"]
 
@@ -360,14 +361,17 @@ def generate_quiz(
     *,
     llm: BaseChatModel | None,
     retriever: HybridRetriever | None,
+    settings: Settings | None = None,
     model_name: str = "",
     progress: Progress | None = None,
 ) -> Quiz:
     """A quiz for ``request``: verified items only, dropped items with reasons, notes and passages.
 
     ``llm`` may be None (or ``request.use_model`` False) to build every item from the text.
+    The quiz names its model ``model_name``, else the provider ``settings`` describe.
     Raises ``ToolkitError`` (with a sentence for the teacher) when there is no usable source.
     """
+    model_name = model_name or (settings.describe_provider() if settings is not None else "")
     started = time.perf_counter()
     match = find_card(request, retriever)
     if match is None:

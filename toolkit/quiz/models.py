@@ -150,7 +150,11 @@ class QuizRequest(BaseModel):
     subject: str | None = None
     fase: str | None = None
     kelas: int | None = Field(default=None, ge=1, le=12)
-    source_text: str | None = Field(default=None, description="The teacher's own text.")
+    source_text: str | None = Field(
+        default=None,
+        max_length=400_000,
+        description="The teacher's own text (as an upload, at most 400,000 characters).",
+    )
     source_file: str | None = Field(default=None, description="Path of an uploaded .pdf/.docx/.md/.txt.")
     counts: dict[QuestionType, int] = Field(default_factory=lambda: dict(DEFAULT_COUNTS))
     language: QuizLanguage = "id"

@@ -1,10 +1,14 @@
-"""Saving quizzes to the materials library (kind ``quiz``) with what produced them."""
+"""A quiz as the Library keeps it (with what produced it), and the quiz read back.
+
+The quiz tool never saves by itself; the caller hands the quiz to ``toolkit.tools.QUIZ.save``,
+which stores what ``quiz_record`` describes.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from toolkit.library import Library, Material
 from toolkit.quiz.models import Quiz, QuizRequest
 
 
@@ -29,28 +33,27 @@ def quiz_info(quiz: Quiz) -> dict[str, Any]:
     }
 
 
-def save_quiz(
-    library: Library,
-    quiz: Quiz,
-    request: QuizRequest | None = None,
-    *,
-    material_id: str | None = None,
-    owner: str = "",
-) -> Material:
-    """Save (or, with ``material_id``, update) the quiz in the library."""
-    return library.save(
-        "quiz",
-        quiz.title,
-        quiz.model_dump(mode="json"),
-        inputs=request.model_dump(mode="json") if request is not None else {},
-        info=quiz_info(quiz),
-        subject=quiz.subject or "",
-        language=quiz.language,
-        material_id=material_id,
-        owner=owner,
-    )
+def quiz_record(quiz: Quiz, request: QuizRequest | None = None) -> dict[str, Any]:
+    """The Library fields of ``quiz``; ``request`` is kept as its inputs when given."""
+    return {
+        "title": quiz.title,
+        "content": quiz.model_dump(mode="json"),
+        "inputs": request.model_dump(mode="json") if request is not None else {},
+        "info": quiz_info(quiz),
+        "subject": quiz.subject or "",
+        "language": quiz.language,
+    }
 
 
-def load_quiz(library: Library, material_id: str) -> Quiz:
-    """A saved quiz back from the library."""
-    return Quiz.model_validate(library.get(material_id).content)
+def quiz_formats() -> tuple[str, ...]:
+    """Every export format of a quiz (the exporters are loaded only when asked)."""
+    from toolkit.quiz.export import FORMATS
+
+    return FORMATS
+
+
+def write_quiz(quiz: Quiz, fmt: str, folder: Path, stem: str) -> list[Path]:
+    """``quiz`` exported as ``fmt`` into ``folder`` (each exporter names its own files)."""
+    from toolkit.quiz.export import export_quiz, write_export
+
+    return write_export(export_quiz(quiz, fmt), folder)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
-from toolkit.index.documents import load_document
+from toolkit.index.documents import MAX_UPLOAD_CHARS, load_document
 from toolkit.index.lexical import tokenize
 from toolkit.index.retrieval import HybridRetriever, SearchFilters
 from toolkit.quiz.models import Passage, QuizRequest
@@ -14,6 +15,8 @@ from toolkit.quiz.text import guess_language
 
 MAX_PASSAGE_CHARS = 1600
 OFF_TOPIC_DOC_TYPES = frozenset({"cp"})
+TOPIC_COVERAGE = 0.6
+"""Share of the topic's words a passage must hold to be on the topic ("persamaan kuadrat" needs both)."""
 """Documents about the curriculum itself: quiz items are never built from them."""
 
 MESSAGES = {
@@ -73,7 +76,7 @@ def passages_from_text(text: str, label: str) -> list[Passage]:
 
 def passages_from_file(path: Path) -> list[Passage]:
     """Passages of an uploaded file, cited by file, page and section (``IngestError`` if unreadable)."""
-    document = load_document(path)
+    document = load_document(path, max_chars=MAX_UPLOAD_CHARS)
     passages: list[Passage] = []
     for section in document.sections:
         for piece in split_long(section.text):
@@ -102,11 +105,12 @@ def passages_from_index(request: QuizRequest, retriever: HybridRetriever) -> tup
         if hits:
             notes.append(message("other_language", request.language))
     wanted = {token for token in tokenize(request.query) if len(token) >= 3}
+    needed = math.ceil(TOPIC_COVERAGE * len(wanted))
     on_topic = [
         hit
         for hit in hits
         if str(hit.metadata.get("doc_type", "")).lower() not in OFF_TOPIC_DOC_TYPES
-        and (not wanted or wanted & set(tokenize(f"{hit.citation.title} {hit.citation.heading} {hit.text}")))
+        and len(wanted & set(tokenize(f"{hit.citation.title} {hit.citation.heading} {hit.text}"))) >= needed
     ]
     passages = [
         Passage(id=f"P{number}", text=hit.text, citation=hit.citation.label(), source=hit.citation.source)

@@ -20,22 +20,19 @@ the registry of labels to translate."""
 
 
 def tool_tabs() -> list[tuple[str, TabBuilder]]:
-    """(title text key, builder) of every tab in display order; imported when the app is built.
+    """(title text key, builder) of the curriculum tab and every tool's tab, in display order.
 
-    A tool adds its tab here: its module ``toolkit/ui/<tool>_tab.py`` defines
-    ``build_<tool>_tab(services, language, labels)`` and registers its texts with
-    ``toolkit.ui.i18n.register_texts``.
+    A tool names its tab in its descriptor (``toolkit.tools``): its module
+    ``toolkit/ui/<tool>_tab.py`` defines ``build_<tool>_tab(services, language, labels)`` and
+    registers its texts with ``toolkit.ui.i18n.register_texts``; it is imported when the app is built.
     """
-    from toolkit.ui.feedback_tab import build_feedback_tab
-    from toolkit.ui.lesson_tab import build_lesson_tab
-    from toolkit.ui.quiz_tab import build_quiz_tab
+    from toolkit.tools import TOOLS
 
-    tabs: list[tuple[str, TabBuilder]] = [
-        ("tab_curriculum", build_curriculum_tab),
-        ("tab_lesson", build_lesson_tab),
-        ("tab_quiz", build_quiz_tab),
-        ("tab_feedback", build_feedback_tab),
-    ]
+    tabs: list[tuple[str, TabBuilder]] = [("tab_curriculum", build_curriculum_tab)]
+    for tool in TOOLS:
+        builder = tool.tab()
+        if builder is not None and tool.tab_title is not None:
+            tabs.append((tool.tab_title, builder))
     return tabs
 
 
@@ -52,6 +49,12 @@ def shell_tabs() -> list[tuple[str, TabBuilder]]:
     ]
 
 
+def queue_options(services: Services) -> dict[str, Any]:
+    """Arguments for ``Blocks.queue``: one request at a time per event unless an event says otherwise
+    (generations share the gate of ``toolkit.limits``), and a bounded queue for the whole server."""
+    return {"default_concurrency_limit": 1, "max_size": services.settings.max_queue}
+
+
 def launch_options(services: Services) -> dict[str, Any]:
     """Arguments for ``Blocks.launch``: address, upload limit, and logins in workshop mode."""
     settings = services.settings
@@ -60,12 +63,15 @@ def launch_options(services: Services) -> dict[str, Any]:
         "server_port": settings.port,
         "show_error": True,
         "max_file_size": f"{settings.max_upload_mb}mb",
+        # generations waiting for a turn hold a worker thread; the rest of the app keeps 40
+        "max_threads": settings.running_generations + settings.max_waiting_generations + 40,
     }
     if settings.workshop:
         accounts = services.accounts()
         options["auth"] = accounts.verify
         options["auth_message"] = (
-            "Masuk dengan akun dari pelatih / log in with the account from your trainer."
+            "Masuk dengan akun dari pelatih; setelah 5 kata sandi salah, tunggu satu menit. / "
+            "Log in with the account from your trainer; after 5 wrong passwords, wait a minute."
         )
     return options
 

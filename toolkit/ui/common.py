@@ -9,6 +9,7 @@ from typing import Any
 from toolkit.errors import ToolkitError
 from toolkit.index.metadata import FASE_GRADES, SUBJECTS
 from toolkit.index.retrieval import Hit
+from toolkit.settings import Settings
 from toolkit.ui.i18n import t
 
 
@@ -43,6 +44,23 @@ def optional_int(value: object) -> int | None:
     """An int from a dropdown value, or None for the empty choice."""
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
+
+
+def participant(request: Any) -> str:
+    """Whose generations a request counts towards (``toolkit.limits``): the login in workshop mode,
+    else the browser session (one teacher on their own machine)."""
+    username = getattr(request, "username", None)
+    if username:
+        return str(username)
+    return str(getattr(request, "session_hash", None) or "")
+
+
+def generation_events(settings: Settings) -> dict[str, Any]:
+    """Options of every generation event: one shared group, wide enough that a participant's
+    second request starts at once and is told to wait by the gate instead of queueing silently;
+    the gate itself lets ``running_generations`` run."""
+    limit = settings.running_generations + settings.max_waiting_generations + 4
+    return {"concurrency_id": "generation", "concurrency_limit": limit}
 
 
 def readable_error(error: Exception, language: str) -> str:

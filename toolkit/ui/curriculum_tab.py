@@ -9,19 +9,24 @@ import gradio as gr
 from pydantic import ValidationError
 
 from toolkit.ask import AskRequest, stream_answer
+from toolkit.errors import ToolkitError, validation_sentence
 from toolkit.index.retrieval import SearchFilters
 from toolkit.llm.provider_errors import explain_provider_error
 from toolkit.services import Services
 from toolkit.ui.common import (
     Labelled,
     fase_choices,
+    generation_events,
     kelas_choices,
     optional_int,
+    participant,
     readable_error,
     render_hits,
     subject_choices,
 )
 from toolkit.ui.i18n import t
+
+MAX_QUERY_CHARS = 1000
 
 
 def search_curriculum(
@@ -30,6 +35,8 @@ def search_curriculum(
     """(passages as Markdown, status line) for a search."""
     if not (query or "").strip():
         return "", t("empty_query", language)
+    if len(query) > MAX_QUERY_CHARS:
+        return "", t("long_query", language, n=MAX_QUERY_CHARS)
     try:
         hits = services.retriever().search(
             query,
@@ -42,9 +49,10 @@ def search_curriculum(
 
 
 def ask_curriculum(
-    services: Services, query: str, subject: str, fase: str, kelas: str, language: str
+    services: Services, query: str, subject: str, fase: str, kelas: str, language: str, owner: str = ""
 ) -> Iterator[tuple[str, str, str]]:
-    """Stream (answer, passages as Markdown, status line) while the model writes."""
+    """Stream (answer, passages as Markdown, status line) while the model writes (one slot of the
+    generation gate for ``owner``)."""
     if not (query or "").strip():
         yield "", "", t("empty_query", language)
         return
@@ -57,17 +65,20 @@ def ask_curriculum(
             language="en" if language == "en" else "id",
         )
     except ValidationError as exc:
-        yield "", "", str(exc.errors()[0]["msg"])
+        yield "", "", validation_sentence(exc)
         return
     passages = ""
     answer = ""
     try:
-        yield "", "", t("thinking", language)
-        for answer, hits in stream_answer(request, llm=services.llm(), retriever=services.retriever()):
-            passages = render_hits(hits, language)
-            yield answer, passages, t("thinking", language)
+        if services.gate().busy():
+            yield "", "", t("waiting_turn", language)
+        with services.gate().slot(owner, language):
+            yield "", "", t("thinking", language)
+            for answer, hits in stream_answer(request, llm=services.llm(), retriever=services.retriever()):
+                passages = render_hits(hits, language)
+                yield answer, passages, t("thinking", language)
     except Exception as exc:
-        error = explain_provider_error(exc, services.settings)
+        error = exc if isinstance(exc, ToolkitError) else explain_provider_error(exc, services.settings)
         yield answer, passages, readable_error(error, language)
         return
     yield answer, passages, t("done", language) + " " + t("model_note", language)
@@ -149,8 +160,10 @@ def build_curriculum_tab(services: Services, language: gr.Radio, labels: Labelle
     def on_search(q: str, s: str, f: str, g: str, n: float, ui: str) -> tuple[str, str]:
         return search_curriculum(services, q, s, f, g, n, ui)
 
-    def on_ask(q: str, s: str, f: str, g: str, ui: str) -> Iterator[tuple[str, str, str]]:
-        yield from ask_curriculum(services, q, s, f, g, ui)
+    def on_ask(
+        q: str, s: str, f: str, g: str, ui: str, request: gr.Request
+    ) -> Iterator[tuple[str, str, str]]:
+        yield from ask_curriculum(services, q, s, f, g, ui, participant(request))
 
     inputs: list[Any] = [query, subject, fase, kelas, k, language]
     search_button.click(on_search, inputs, [results, status], api_name="search_curriculum")
@@ -161,4 +174,5 @@ def build_curriculum_tab(services: Services, language: gr.Radio, labels: Labelle
         [answer, results, status],
         api_name="ask_curriculum",
         show_progress="minimal",
+        **generation_events(services.settings),
     )

@@ -12,10 +12,12 @@ from typing import Any
 
 import gradio as gr
 
-from toolkit.feedback.batch import read_work
+from toolkit.embeddings import embedding_model_name
+from toolkit.feedback.batch import check_work_length, read_work
 from toolkit.feedback.confidence import shipped_maps
-from toolkit.feedback.core import StudentFeedback, WorkItem, override
+from toolkit.feedback.core import override
 from toolkit.feedback.essay_feedback import essay_rubric
+from toolkit.feedback.models import FeedbackRequest, FeedbackRun, StudentFeedback, WorkItem
 from toolkit.feedback.rubric import Rubric, RubricRequest, generate_rubric
 from toolkit.feedback.rubric_io import (
     load_rubric,
@@ -25,17 +27,19 @@ from toolkit.feedback.rubric_io import (
     rubric_to_csv,
     rubric_to_docx,
 )
-from toolkit.feedback.service import (
-    FeedbackRun,
-    run_feedback,
-    save_feedback,
-    save_rubric,
-    text_vectors,
-    write_outputs,
-)
+from toolkit.feedback.service import run_feedback, text_vectors, write_outputs
 from toolkit.feedback.teacher_grades import class_grade_rows, grades_from_table, rows_table
 from toolkit.services import Services
-from toolkit.ui.common import Labelled, kelas_choices, optional_int, readable_error, subject_choices
+from toolkit.tools import FEEDBACK, RUBRIC
+from toolkit.ui.common import (
+    Labelled,
+    generation_events,
+    kelas_choices,
+    optional_int,
+    participant,
+    readable_error,
+    subject_choices,
+)
 from toolkit.ui.i18n import register_texts, t
 from toolkit.ui.library_tab import owner_for
 
@@ -260,13 +264,14 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 kelas=optional_int(grade),
                 topic=topic or "",
             )
-            try:
-                retriever = services.retriever()
-            except Exception:
-                retriever = None
-            rubric = generate_rubric(rubric_request, retriever)  # type: ignore[arg-type]
-            save_rubric(
-                services, rubric, inputs=rubric_request.model_dump(), owner=owner_for(services, request) or ""
+            with services.gate().slot(participant(request), ui):
+                try:
+                    retriever = services.retriever()
+                except Exception:
+                    retriever = None
+                rubric = generate_rubric(rubric_request, retriever=retriever)  # type: ignore[arg-type]
+            RUBRIC.save(
+                services.library(), rubric, request=rubric_request, owner=owner_for(services, request) or ""
             )
         except Exception as exc:
             return gr.update(), readable_error(exc, ui)
@@ -280,7 +285,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
     def on_import(upload: Any, pasted: str, ui: str, request: gr.Request) -> tuple[Any, str]:
         try:
             rubric = load_rubric(Path(upload)) if upload else rubric_from_text(pasted or "")
-            save_rubric(services, rubric, owner=owner_for(services, request) or "")
+            RUBRIC.save(services.library(), rubric, owner=owner_for(services, request) or "")
         except Exception as exc:
             return gr.update(), readable_error(exc, ui)
         headers, rows = rubric_table(rubric)
@@ -318,6 +323,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 items, notes = batch.items, batch.notes
             elif (text or "").strip():
                 items, notes = [WorkItem(student_id="siswa-1", text=text)], []
+                check_work_length(items[0], "siswa-1")
             else:
                 return [], "", "", t("fb_no_work", ui)
             done = [0]
@@ -327,16 +333,15 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
                 progress((done[0], len(items)), desc=what)
 
             progress((0, len(items)), desc=t("fb_score", ui))
-            run = run_feedback(
-                services,
-                rubric,
-                items,
-                reference=ref or "",
-                strictness=strict,  # type: ignore[arg-type]
-                notes=notes,
-                progress=step,
-            )
-            saved = save_feedback(services, rubric, run, strict, owner=owner_for(services, request) or "")
+            with services.gate().slot(participant(request), ui):
+                run = run_feedback(
+                    FeedbackRequest(rubric=rubric, works=items, reference=ref or "", strictness=strict),  # type: ignore[arg-type]
+                    embeddings=services.embeddings(),
+                    settings=services.settings,
+                    notes=notes,
+                    progress=step,
+                )
+            saved = FEEDBACK.save(services.library(), run, owner=owner_for(services, request) or "")
         except Exception as exc:
             return [], "", "", readable_error(exc, ui)
         message = " ".join([t("fb_done", ui, n=len(run.results)), *notes])
@@ -364,13 +369,16 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
             results = [StudentFeedback.model_validate(item) for item in state]
             for result in results:
                 result.approved = True
-            run = FeedbackRun(results=results)
-            paths = write_outputs(run, rubric, Path(tempfile.mkdtemp(prefix="umpan-balik-")))
-            saved = save_feedback(
-                services,
-                rubric,
+            run = FeedbackRun(
+                rubric=rubric,
+                results=results,
+                strictness=strict,  # type: ignore[arg-type]
+                embeddings=embedding_model_name(services.settings),
+            )
+            paths = write_outputs(run, Path(tempfile.mkdtemp(prefix="umpan-balik-")))
+            saved = FEEDBACK.save(
+                services.library(),
                 run,
-                strict,
                 owner=owner_for(services, request) or "",
                 material_id=saved_id or None,
             )
@@ -397,7 +405,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
             if len(items) < 2:
                 return gr.update(value=[], headers=None), t("fb_need_class", ui)
             rows = class_grade_rows(
-                text_vectors(services),
+                text_vectors(services.embeddings(), services.settings),
                 rubric,
                 items,
                 ref or "",
@@ -433,6 +441,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         [goal, reference, level_labels, points, language, rubric_subject, rubric_kelas, rubric_topic],
         [editor, status],
         api_name="generate_rubric",
+        **generation_events(services.settings),
     )
     essay_button.click(on_essay_rubric, [language], [editor, status], api_name="essay_rubric")
     import_button.click(on_import, [rubric_file, paste, language], [editor, status], api_name="import_rubric")
@@ -442,6 +451,7 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         [editor, reference, work, work_file, strictness, language],
         [results_state, saved_state, output, status],
         api_name="give_feedback",
+        **generation_events(services.settings),
     ).then(
         on_new_grades,
         [editor, reference, work_file, to_grade, strictness, language],

@@ -67,6 +67,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Pick a subject and grade, then a chapter.",
     },
     "thinking": {"id": "Model sedang menulis…", "en": "The model is writing…"},
+    "long_query": {
+        "id": "Pencarian terlalu panjang; gunakan paling banyak {n} karakter.",
+        "en": "The search is too long; use at most {n} characters.",
+    },
+    "waiting_turn": {
+        "id": "Menunggu giliran: model sedang melayani peserta lain…",
+        "en": "Waiting for a turn: the model is serving other participants…",
+    },
     "done": {"id": "Selesai.", "en": "Done."},
     "sources": {"id": "Sumber", "en": "Sources"},
     "model_note": {

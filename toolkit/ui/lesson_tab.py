@@ -1,7 +1,8 @@
 """The "Rencana Pembelajaran / Lesson plan" tab: a plan streamed section by section, edited and downloaded.
 
-Thin on purpose: form values become a ``LessonRequest``; ``toolkit.lessons`` writes, checks, saves
-and exports; this module only renders. The plan travels between events as JSON in a ``gr.State``.
+Thin on purpose: form values become a ``LessonRequest``; ``toolkit.lessons`` writes, checks and
+exports; this module renders and saves each finished or changed plan through
+``toolkit.tools.LESSON_PLAN``. The plan travels between events as JSON in a ``gr.State``.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from toolkit.errors import ToolkitError
 from toolkit.lessons.export import export_plan
 from toolkit.lessons.generate import edit_section, regenerate_section, section_as_yaml, stream_plan
 from toolkit.lessons.models import FORMAT_NAMES, LessonPlan, build_request
-from toolkit.lessons.store import list_plans, load_plan
 from toolkit.llm.provider_errors import explain_provider_error
 from toolkit.services import Services
+from toolkit.tools import LESSON_PLAN
 from toolkit.ui.common import (
     Labelled,
     fase_choices,
+    generation_events,
     kelas_choices,
     optional_int,
+    participant,
     readable_error,
     subject_choices,
 )
@@ -174,6 +177,12 @@ def export_files(plan: LessonPlan) -> list[str]:
     return [str(export_plan(plan, folder / f"{stem}{suffix}")) for suffix in (".docx", ".md", ".json")]
 
 
+def save_plan(services: Services, plan: LessonPlan) -> LessonPlan:
+    """Save ``plan`` in the Library (an update once it has an id); the plan, with its id."""
+    plan.material_id = LESSON_PLAN.save(services.library(), plan, material_id=plan.material_id).id
+    return plan
+
+
 def _outputs(plan: LessonPlan, language: str, status: str, files: bool) -> tuple[Any, ...]:
     choices = section_choices(plan)
     return (
@@ -192,8 +201,12 @@ def generate_lesson(
     form: dict[str, Any],
     language: str,
     owner: str = "",
+    who: str = "",
 ) -> Iterator[tuple[Any, ...]]:
-    """Stream (state, plan, checks, sources, status, section choices, files) while the plan is written."""
+    """Stream (state, plan, checks, sources, status, section choices, files) while the plan is written.
+
+    ``owner`` owns the saved plan; ``who`` is the participant whose generation slot it takes.
+    """
     source = form.get("content_source") or "bank-model"
     try:
         request = build_request(
@@ -218,37 +231,41 @@ def generate_lesson(
             use_model=source != "bank",
             use_bank=source != "model",
         )
-    except (ToolkitError, ValueError) as exc:
+    except (ToolkitError, ValueError, TypeError, OverflowError) as exc:
         yield None, *EMPTY[:3], readable_error(exc, language), gr.update(), None
         return
     plan: LessonPlan | None = None
     try:
-        stream = stream_plan(
-            request,
-            llm=services.llm() if request.use_model else None,
-            retriever=services.retriever(),
-            library=services.library(),
-            settings=services.settings,
-            owner=owner,
-        )
-        for event in stream:
-            plan = event.plan
-            total = len(plan.sections)
-            if event.kind == "grounded":
-                status = t("ls_grounded", language) + (f" {plan.card_note}" if plan.card_note else "")
-            elif event.kind == "section":
-                written = sum(1 for s in plan.sections if s.author != "missing")
-                status = t("ls_writing", language, n=written, total=total)
-            elif event.kind == "error":
-                status = t("ls_stopped", language, error=event.message)
-            else:
-                passed = sum(1 for c in plan.checks if c.passed)
-                status = (
-                    t("ls_done", language, passed=passed, total=len(plan.checks))
-                    + " "
-                    + t("ls_model_note", language)
-                )
-            yield _outputs(plan, language, status, files=event.kind in ("done", "error"))
+        if services.gate().busy():
+            yield None, *EMPTY[:3], t("waiting_turn", language), gr.update(), None
+        with services.gate().slot(who, language):
+            stream = stream_plan(
+                request,
+                llm=services.llm() if request.use_model else None,
+                retriever=services.retriever(),
+                settings=services.settings,
+                owner=owner,
+            )
+            for event in stream:
+                plan = event.plan
+                if event.kind in ("done", "error"):
+                    save_plan(services, plan)
+                total = len(plan.sections)
+                if event.kind == "grounded":
+                    status = t("ls_grounded", language) + (f" {plan.card_note}" if plan.card_note else "")
+                elif event.kind == "section":
+                    written = sum(1 for s in plan.sections if s.author != "missing")
+                    status = t("ls_writing", language, n=written, total=total)
+                elif event.kind == "error":
+                    status = t("ls_stopped", language, error=event.message)
+                else:
+                    passed = sum(1 for c in plan.checks if c.passed)
+                    status = (
+                        t("ls_done", language, passed=passed, total=len(plan.checks))
+                        + " "
+                        + t("ls_model_note", language)
+                    )
+                yield _outputs(plan, language, status, files=event.kind in ("done", "error"))
     except Exception as exc:
         error = exc if isinstance(exc, ToolkitError) else explain_provider_error(exc, services.settings)
         message = readable_error(error, language)
@@ -270,29 +287,35 @@ def edit_lesson_section(
     if plan is None or not key:
         return state, gr.update(), gr.update(), gr.update(), t("ls_no_plan", language), gr.update(), None
     try:
-        updated = edit_section(plan, key, text or "", library=services.library())
+        updated = save_plan(services, edit_section(plan, key, text or ""))
     except ToolkitError as exc:
         return state, gr.update(), gr.update(), gr.update(), readable_error(exc, language), gr.update(), None
     return _outputs(updated, language, t("ls_edited", language), files=True)
 
 
 def regenerate_lesson_section(
-    services: Services, state: dict[str, Any] | None, key: str | None, instruction: str, language: str
+    services: Services,
+    state: dict[str, Any] | None,
+    key: str | None,
+    instruction: str,
+    language: str,
+    who: str = "",
 ) -> tuple[Any, ...]:
-    """Write one section again; the others stay as they are."""
+    """Write one section again (a generation slot of ``who``); the others stay as they are."""
     plan = _plan_from_state(state)
     if plan is None or not key:
         return state, gr.update(), gr.update(), gr.update(), t("ls_no_plan", language), gr.update(), None, ""
     try:
-        updated = regenerate_section(
-            plan,
-            key,
-            llm=services.llm(),
-            retriever=services.retriever(),
-            library=services.library(),
-            settings=services.settings,
-            instruction=instruction or "",
-        )
+        with services.gate().slot(who, language):
+            updated = regenerate_section(
+                plan,
+                key,
+                llm=services.llm(),
+                retriever=services.retriever(),
+                settings=services.settings,
+                instruction=instruction or "",
+            )
+        save_plan(services, updated)
     except Exception as exc:
         error = exc if isinstance(exc, ToolkitError) else explain_provider_error(exc, services.settings)
         return (
@@ -323,7 +346,8 @@ def load_section_text(state: dict[str, Any] | None, key: str | None) -> str:
 
 def saved_plan_choices(services: Services, owner: str | None, language: str) -> tuple[Any, str]:
     """The saved plans as dropdown choices."""
-    materials = [m for m in list_plans(services.library()) if owner is None or m.owner == owner]
+    # the owner is part of the query: other accounts' plans never push one's own out of the limit
+    materials = services.library().list(kind=LESSON_PLAN.kind, owner=owner, limit=50)
     choices = [(f"{m.title} ({m.updated_at:%Y-%m-%d %H:%M})", m.id) for m in materials]
     return gr.update(choices=choices, value=choices[0][1] if choices else None), t(
         "ls_count", language, n=len(choices)
@@ -337,7 +361,7 @@ def open_saved_plan(
     if not material_id:
         return None, *EMPTY[:3], t("ls_no_plan", language), gr.update(), None
     try:
-        plan = load_plan(services.library(), material_id)
+        plan = LESSON_PLAN.load(services.library().get(material_id))
         if owner is not None and plan.owner != owner:
             raise ToolkitError(f"No saved material has the id {material_id}.")
     except ToolkitError as exc:
@@ -468,13 +492,17 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         form = dict(zip(names, [f, s, fa, k, pl, tp, j, m, mt, cs, dv, sp, ex, doc, src], strict=True))
-        yield from generate_lesson(services, form, ui, owner_for(services, request) or "")
+        yield from generate_lesson(
+            services, form, ui, owner_for(services, request) or "", participant(request)
+        )
 
     def on_edit(state: dict[str, Any] | None, key: str | None, text: str, ui: str) -> tuple[Any, ...]:
         return edit_lesson_section(services, state, key, text, ui)
 
-    def on_regenerate(state: dict[str, Any] | None, key: str | None, hint: str, ui: str) -> tuple[Any, ...]:
-        return regenerate_lesson_section(services, state, key, hint, ui)
+    def on_regenerate(
+        state: dict[str, Any] | None, key: str | None, hint: str, ui: str, request: gr.Request
+    ) -> tuple[Any, ...]:
+        return regenerate_lesson_section(services, state, key, hint, ui, participant(request))
 
     def on_refresh(ui: str, request: gr.Request) -> tuple[Any, str]:
         return saved_plan_choices(services, owner_for(services, request), ui)
@@ -483,7 +511,12 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
         return open_saved_plan(services, material_id, owner_for(services, request), ui)
 
     generate_button.click(
-        on_generate, form_inputs, plan_outputs, api_name="generate_lesson", show_progress="minimal"
+        on_generate,
+        form_inputs,
+        plan_outputs,
+        api_name="generate_lesson",
+        show_progress="minimal",
+        **generation_events(services.settings),
     )
     section.change(load_section_text, [plan_state, section], [editor], api_name="lesson_load_section")
     save_button.click(
@@ -494,6 +527,7 @@ def build_lesson_tab(services: Services, language: gr.Radio, labels: Labelled) -
         [plan_state, section, instruction, language],
         [*plan_outputs, editor],
         api_name="lesson_regenerate_section",
+        **generation_events(services.settings),
     )
     refresh_button.click(on_refresh, [language], [saved, status], api_name="lesson_list_saved")
     open_button.click(on_open, [saved, language], plan_outputs, api_name="lesson_open_saved")

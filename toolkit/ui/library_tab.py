@@ -13,6 +13,7 @@ from toolkit.library import Material
 from toolkit.material_export import export_material as write_material
 from toolkit.material_export import formats_for
 from toolkit.services import Services
+from toolkit.tools import TOOLS
 from toolkit.ui.common import Labelled, readable_error, subject_choices
 from toolkit.ui.i18n import register_texts, t
 
@@ -45,18 +46,16 @@ register_texts(
             "en": "Deleted: {title}. Click 'Undo delete' to bring it back.",
         },
         "library_restored": {"id": "Dikembalikan: {title}.", "en": "Restored: {title}."},
-        "library_imported": {"id": "{n} materi diimpor.", "en": "{n} materials imported."},
+        "library_imported": {
+            "id": "{n} materi diimpor ({present} sudah ada di Pustaka Anda).",
+            "en": "{n} materials imported ({present} were already in your Library).",
+        },
         "library_saved": {"id": "Tersimpan: {title}.", "en": "Saved: {title}."},
     }
 )
 
-KINDS = [
-    ("—", ""),
-    ("Rencana pembelajaran / lesson plan", "lesson-plan"),
-    ("Kuis / quiz", "quiz"),
-    ("Rubrik / rubric", "rubric"),
-    ("Umpan balik / feedback", "feedback"),
-]
+KINDS = [("—", ""), *((tool.label(), tool.kind) for tool in TOOLS)]
+"""The kind picker: every tool's materials (``toolkit.tools``)."""
 
 
 def owner_for(services: Services, request: gr.Request | None) -> str | None:
@@ -82,7 +81,7 @@ def list_materials(
         found = services.library().list(
             kind=kind or None,
             subject=subject or None,
-            text=(text or "").strip() or None,
+            text=(text or "").strip()[:200] or None,
             owner=owner_for(services, request),
         )
     except Exception as exc:
@@ -206,12 +205,12 @@ def import_library(
     if not upload:
         return t("library_choose", language)
     try:
-        added = services.library().import_all(
+        added, present = services.library().import_file(
             Path(upload).read_bytes(), owner=owner_for(services, request) or ""
         )
     except Exception as exc:
         return readable_error(exc, language)
-    return t("library_imported", language, n=added)
+    return t("library_imported", language, n=added, present=present)
 
 
 def build_library_tab(services: Services, language: gr.Radio, labels: Labelled) -> None:

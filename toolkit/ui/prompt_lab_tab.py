@@ -13,7 +13,7 @@ from toolkit.llm.provider_errors import explain_provider_error
 from toolkit.prompt_lab import LabRun, run_template
 from toolkit.prompts import load_prompt, parse_prompt
 from toolkit.services import Services
-from toolkit.ui.common import Labelled, readable_error, render_hits
+from toolkit.ui.common import Labelled, generation_events, participant, readable_error, render_hits
 from toolkit.ui.i18n import register_texts, t
 from toolkit.ui.library_tab import owner_for
 
@@ -33,6 +33,10 @@ register_texts(
         "lab_prompt": {"id": "Prompt yang dikirim", "en": "Prompt sent"},
         "lab_output": {"id": "Keluaran mentah model", "en": "Raw model output"},
         "lab_checks": {"id": "Pemeriksaan", "en": "Checks"},
+        "lab_a_read_only": {
+            "id": "Templat A adalah templat asli dan tidak bisa diubah; ubahlah templat B.",
+            "en": "Template A is the original and cannot be changed; edit template B instead.",
+        },
     }
 )
 
@@ -53,28 +57,57 @@ def render_run(run: LabRun, language: str) -> tuple[str, str, str]:
     )
 
 
+def original_template() -> str:
+    """The text of the shipped ``ask_curriculum`` template (template A, read-only)."""
+    path = load_prompt("ask_curriculum").path
+    return path.read_text(encoding="utf-8") if path else ""
+
+
+def _same_text(first: str, second: str) -> bool:
+    return first.replace("\r\n", "\n").strip() == second.replace("\r\n", "\n").strip()
+
+
 def compare(
-    services: Services, question: str, template_a: str, template_b: str, model_b: str, language: str
+    services: Services,
+    question: str,
+    template_a: str,
+    template_b: str,
+    model_b: str,
+    language: str,
+    who: str = "",
 ) -> tuple[str, str, str, str, str, str, str]:
-    """Run both templates on the same question; the last value is the status line."""
+    """Run both templates on the same question; the last value is the status line.
+
+    Template A is the shipped template: the interface shows it read-only, and a call (through the
+    API) that sends a changed A is refused.
+    """
     empty = ("",) * 6
+    if not _same_text(template_a or "", original_template()):
+        return (*empty, t("lab_a_read_only", language))
+    try:
+        parse_prompt(template_b)  # a broken edit is explained before the model runs A
+    except ToolkitError as exc:
+        return (*empty, str(exc))
     try:
         request = AskRequest(question=question, language="en" if language == "en" else "id", k=3)
     except Exception as exc:
         return (*empty, readable_error(exc, language))
+    if model_b not in ("", "same", *(value for _, value in MODEL_CHOICES)):
+        return (*empty, f"Unknown model '{str(model_b)[:40]}' for B.")
     try:
-        llm_a = services.llm()
-        llm_b = (
-            llm_a
-            if model_b in ("", "same")
-            else build_chat_model(
-                services.settings.model_copy(
-                    update={"provider": "local", "local_model": model_b, "local_model_path": None}
+        with services.gate().slot(who, language):
+            llm_a = services.llm()
+            llm_b = (
+                llm_a
+                if model_b in ("", "same")
+                else build_chat_model(
+                    services.settings.model_copy(
+                        update={"provider": "local", "local_model": model_b, "local_model_path": None}
+                    )
                 )
             )
-        )
-        run_a = run_template(template_a, request, llm=llm_a, retriever=services.retriever())
-        run_b = run_template(template_b, request, llm=llm_b, retriever=services.retriever())
+            run_a = run_template(template_a, request, llm=llm_a, retriever=services.retriever())
+            run_b = run_template(template_b, request, llm=llm_b, retriever=services.retriever())
     except ToolkitError as exc:
         return (*empty, str(exc))
     except Exception as exc:
@@ -104,8 +137,7 @@ def save_template(
 def build_prompt_lab_tab(services: Services, language: gr.Radio, labels: Labelled) -> None:
     """Lay out the tab and wire its events."""
     lang = services.settings.language
-    original_path = load_prompt("ask_curriculum").path
-    original = original_path.read_text(encoding="utf-8") if original_path else ""
+    original = original_template()
     question = labels.add(
         gr.Textbox(label=t("lab_question", lang), value="Apa hasil fotosintesis?"), label="lab_question"
     )
@@ -144,8 +176,10 @@ def build_prompt_lab_tab(services: Services, language: gr.Radio, labels: Labelle
                 )
                 outputs.append(gr.Markdown())
 
-    def on_compare(q: str, a: str, b: str, m: str, ui: str) -> tuple[str, str, str, str, str, str, str]:
-        return compare(services, q, a, b, m, ui)
+    def on_compare(
+        q: str, a: str, b: str, m: str, ui: str, request: gr.Request
+    ) -> tuple[str, str, str, str, str, str, str]:
+        return compare(services, q, a, b, m, ui, participant(request))
 
     def on_save(b: str, ui: str, request: gr.Request) -> str:
         return save_template(services, b, ui, request)
@@ -155,5 +189,6 @@ def build_prompt_lab_tab(services: Services, language: gr.Radio, labels: Labelle
         [question, template_a, template_b, model_b, language],
         [*outputs, status],
         api_name="prompt_lab_compare",
+        **generation_events(services.settings),
     )
     save.click(on_save, [template_b, language], [status], api_name="prompt_lab_save")

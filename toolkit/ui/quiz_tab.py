@@ -9,18 +9,21 @@ from typing import Any
 import gradio as gr
 from pydantic import ValidationError
 
+from toolkit.errors import validation_sentence
 from toolkit.quiz.editing import delete_item, edit_item, move_item, regenerate_item
 from toolkit.quiz.export import FORMATS, export_quiz, write_export
 from toolkit.quiz.export.common import key_text
 from toolkit.quiz.generate import generate_quiz
 from toolkit.quiz.models import BLOOM_NAMES, QUESTION_TYPES, TYPE_NAMES, Quiz, QuizRequest
-from toolkit.quiz.saving import save_quiz
 from toolkit.services import Services
+from toolkit.tools import QUIZ
 from toolkit.ui.common import (
     Labelled,
     fase_choices,
+    generation_events,
     kelas_choices,
     optional_int,
+    participant,
     readable_error,
     subject_choices,
 )
@@ -126,10 +129,15 @@ def make_quiz(
     language: str,
     progress: Any = None,
     owner: str = "",
+    who: str = "",
 ) -> tuple[dict[str, Any] | None, str, str]:
-    """(quiz as dict, library id, status) for the form values, saved under ``owner``."""
-    counts = {kind: int(values.get(f"count_{kind}") or 0) for kind in QUESTION_TYPES}
+    """(quiz as dict, library id, status) for the form values, saved under ``owner``; the
+    generation takes a slot of ``who`` (``toolkit.limits``)."""
     source_file = values.get("source_file")
+    try:
+        counts = {kind: int(values.get(f"count_{kind}") or 0) for kind in QUESTION_TYPES}
+    except (TypeError, ValueError, OverflowError):
+        return None, "", t("quiz_bad_number", language)
     try:
         request = QuizRequest(
             topic=str(values.get("topic") or ""),
@@ -146,18 +154,19 @@ def make_quiz(
             use_model=bool(values.get("use_model")),
         )
     except ValidationError as exc:
-        return None, "", str(exc.errors()[0]["msg"])
+        return None, "", validation_sentence(exc)
     try:
         needs_index = not (request.source_text or request.source_file)
-        llm = services.llm() if request.use_model else None
-        quiz = generate_quiz(
-            request,
-            llm=llm,
-            retriever=services.retriever() if needs_index else None,
-            model_name=services.settings.describe_provider(),
-            progress=(lambda done, total, what: progress((done, total), desc=what)) if progress else None,
-        )
-        material = save_quiz(services.library(), quiz, request, owner=owner)
+        with services.gate().slot(who, language):
+            llm = services.llm() if request.use_model else None
+            quiz = generate_quiz(
+                request,
+                llm=llm,
+                retriever=services.retriever() if needs_index else None,
+                settings=services.settings,
+                progress=(lambda done, total, what: progress((done, total), desc=what)) if progress else None,
+            )
+        material = QUIZ.save(services.library(), quiz, request=request, owner=owner)
     except Exception as exc:
         return None, "", readable_error(exc, language)
     by_origin = {o: sum(1 for i in quiz.items if i.origin == o) for o in ("model", "fallback")}
@@ -181,12 +190,16 @@ def change_item(
     field: str,
     value: str,
     language: str,
+    who: str = "",
 ) -> tuple[dict[str, Any] | None, str]:
     """Apply one editing action to item ``number`` (1-based) and save; (quiz, status)."""
     quiz = _load(state)
     if quiz is None:
         return state, t("quiz_none", language)
-    index = int(number or 0) - 1
+    try:
+        index = int(number or 0) - 1
+    except (TypeError, ValueError, OverflowError):
+        return state, t("quiz_bad_number", language)
     if not 0 <= index < len(quiz.items):
         return state, t("quiz_bad_number", language)
     item_id = quiz.items[index].id
@@ -206,10 +219,11 @@ def change_item(
             quiz = move_item(quiz, item_id, index - 1 if action == "up" else index + 1)
         elif action == "regenerate":
             use_model = quiz.model != ""
-            quiz, status = regenerate_item(
-                quiz, item_id, llm=services.llm() if use_model else None, use_model=use_model
-            )
-        save_quiz(services.library(), quiz, material_id=material_id or None)
+            with services.gate().slot(who, language):
+                quiz, status = regenerate_item(
+                    quiz, item_id, llm=services.llm() if use_model else None, use_model=use_model
+                )
+        QUIZ.save(services.library(), quiz, material_id=material_id or None)
     except Exception as exc:
         return state, readable_error(exc, language)
     return quiz.model_dump(mode="json"), status
@@ -412,17 +426,26 @@ def build_quiz_tab(services: Services, language: gr.Radio, labels: Labelled) -> 
         ]
         values = dict(zip(names, fields, strict=True))
         owner = owner_for(services, request) or ""
-        state, material_id, message = make_quiz(services, values, ui, progress, owner=owner)
+        state, material_id, message = make_quiz(
+            services, values, ui, progress, owner=owner, who=participant(request)
+        )
         quiz = _load(state)
         return state, material_id, quiz_table(quiz, ui), quiz_notes(quiz), message
 
     generate_button.click(
-        on_generate, form, [quiz_state, material_state, table, notes, status], api_name="make_quiz"
+        on_generate,
+        form,
+        [quiz_state, material_state, table, notes, status],
+        api_name="make_quiz",
+        **generation_events(services.settings),
     )
 
     def editor(action: str) -> Any:
-        def handler(state: Any, material_id: str, n: float, f: str, v: str, ui: str) -> tuple[Any, ...]:
-            new_state, message = change_item(services, state, material_id, action, n, f, v, ui)
+        def handler(
+            state: Any, material_id: str, n: float, f: str, v: str, ui: str, request: gr.Request
+        ) -> tuple[Any, ...]:
+            who = participant(request)
+            new_state, message = change_item(services, state, material_id, action, n, f, v, ui, who)
             quiz = _load(new_state)
             return new_state, quiz_table(quiz, ui), quiz_notes(quiz), message
 
@@ -437,7 +460,8 @@ def build_quiz_tab(services: Services, language: gr.Radio, labels: Labelled) -> 
         (down_button, "down", "quiz_move_down"),
         (regenerate_button, "regenerate", "quiz_regenerate_item"),
     ):
-        button.click(editor(action), edit_inputs, edit_outputs, api_name=api)
+        events = generation_events(services.settings) if action == "regenerate" else {}
+        button.click(editor(action), edit_inputs, edit_outputs, api_name=api, **events)
 
     def on_export(state: Any, chosen: list[str], unverified: bool, ui: str) -> tuple[list[str], str]:
         return export_files(state, chosen, unverified, ui)

@@ -1,4 +1,7 @@
-"""CSV of the quiz (one row per item, UTF-8 with BOM so spreadsheet programs read it right)."""
+"""CSV of the quiz (one row per item, UTF-8 with BOM so spreadsheet programs read it right).
+
+No cell becomes a live formula (``toolkit.text.safe_row``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import io
 
 from toolkit.quiz.export.common import ExportResult, exportable_items, key_text
 from toolkit.quiz.models import Quiz
-from toolkit.text import file_slug
+from toolkit.text import file_slug, safe_row
 
 COLUMNS = (
     "number",
@@ -37,21 +40,23 @@ def export_csv(quiz: Quiz, *, include_unverified: bool = False) -> ExportResult:
         item = entry.item
         shown = item.options or [f"{pair.left} = {pair.right}" for pair in item.pairs]
         writer.writerow(
-            [
-                entry.number,
-                item.type,
-                entry.stem,
-                " | ".join(shown),
-                key_text(item, quiz.language),
-                item.explanation,
-                item.evidence.quote if item.evidence else "",
-                item.evidence.citation if item.evidence else "",
-                item.bloom,
-                item.difficulty,
-                item.objective,
-                item.origin,
-                "yes" if item.verified else "no",
-            ]
+            safe_row(
+                [
+                    entry.number,
+                    item.type,
+                    entry.stem,
+                    " | ".join(shown),
+                    key_text(item, quiz.language),
+                    item.explanation,
+                    item.evidence.quote if item.evidence else "",
+                    item.evidence.citation if item.evidence else "",
+                    item.bloom,
+                    item.difficulty,
+                    item.objective,
+                    item.origin,
+                    "yes" if item.verified else "no",
+                ]
+            )
         )
         count += 1
     data = ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from toolkit.quiz.export.common import ExportResult, choice_view, exportable_items, say, type_name
 from toolkit.quiz.models import Quiz
-from toolkit.text import file_slug
+from toolkit.text import file_slug, safe_cell
 
 HEADER_ROW = 8
 FIRST_DATA_ROW = 9
@@ -102,9 +102,9 @@ def export_kahoot(quiz: Quiz, *, include_unverified: bool = False, seconds: int 
             )
             continue
         sheet.cell(row=row, column=1, value=row - FIRST_DATA_ROW + 1)
-        sheet.cell(row=row, column=2, value=entry.stem)
+        sheet.cell(row=row, column=2, value=safe_cell(entry.stem))
         for offset, option in enumerate(options):
-            sheet.cell(row=row, column=3 + offset, value=option)
+            sheet.cell(row=row, column=3 + offset, value=safe_cell(option))
         sheet.cell(row=row, column=7, value=time_limit(seconds if item.type != "tf" else min(seconds, 20)))
         sheet.cell(row=row, column=8, value=",".join(str(index + 1) for index in correct))
         row += 1

@@ -11,16 +11,7 @@ from dataclasses import dataclass, field
 
 from toolkit.quiz.export.common import ExportResult, exportable_items, key_text
 from toolkit.quiz.models import BLOOM_NAMES, TYPE_NAMES, Quiz
-from toolkit.text import file_slug
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """A spreadsheet cell that never turns into a live formula (text starting with = + - @ is quoted)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from toolkit.text import file_slug, safe_cell
 
 
 @dataclass

@@ -22,7 +22,7 @@ from toolkit.quiz.export.common import (
     type_name,
 )
 from toolkit.quiz.models import Quiz
-from toolkit.text import file_slug
+from toolkit.text import file_slug, safe_row
 
 HEADERS = (
     "Question Text",
@@ -95,7 +95,9 @@ def export_wayground(quiz: Quiz, *, include_unverified: bool = False, seconds: i
         )
         padded = [*options, *[None] * (MAX_OPTIONS - len(options))]
         sheet.append(
-            [entry.stem, WAYGROUND_TYPES[item.type], *padded, answer or None, seconds, None, explanation]
+            safe_row(
+                [entry.stem, WAYGROUND_TYPES[item.type], *padded, answer or None, seconds, None, explanation]
+            )
         )
         count += 1
     buffer = io.BytesIO()
