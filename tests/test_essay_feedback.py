@@ -54,6 +54,14 @@ def test_each_trait_gets_a_level_a_verified_quote_and_a_next_step(e5: TextVector
         quotes = [q for c in result.criteria for q in c.evidence]
         assert quotes and all(q.lower() in " ".join(text.split()).lower() for q in quotes)
         assert any(note.startswith("Trait scores (1.0-5.0)") for note in result.notes)
+    strong, weak = results
+    assert strong.percent > weak.percent  # a strong essay scores above a weak one
+    for trait in ("Overall", "Conventions", "Grammar"):
+        assert (
+            next(c for c in strong.criteria if c.criterion == trait).level_index
+            > next(c for c in weak.criteria if c.criterion == trait).level_index
+        )
+    assert all(0 < c.confidence < 1 for c in strong.criteria)  # calibrated, never "conf 1.00"
     cohesion = next(c for c in results[0].criteria if c.criterion == "Cohesion")
     assert "However" in cohesion.evidence[0]  # the rule: a sentence with a linking word
     conventions = next(c for c in results[1].criteria if c.criterion == "Conventions")

@@ -101,8 +101,27 @@ def test_eval_scoring_cli_json(shared: Path, tmp_path: Path, monkeypatch: pytest
     )
     assert result.exit_code == 0, result.output
     line = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(line) == {"qwk", "exact", "mae", "n", "seconds_per_answer"}
+    keys = {"qwk", "exact", "mae", "ece", "flagged", "qwk_unflagged", "n", "seconds_per_answer"}
+    assert set(line) == keys | {"graded_per_question"}
     assert line["n"] == 30 and 0 <= line["exact"] <= 1 and line["mae"] >= 0
+    assert line["graded_per_question"] == 0 and 0 <= line["ece"] <= 1 and 0 <= line["flagged"] <= 1
+    graded = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "scoring",
+            "--questions",
+            str(questions),
+            "--answers",
+            str(answers),
+            "--graded",
+            "5",
+            "--json",
+        ],
+    )
+    assert graded.exit_code == 0, graded.output
+    line = json.loads(graded.stdout.strip().splitlines()[-1])
+    assert line["graded_per_question"] == 5 and line["n"] == 25  # measured on the answers not graded
 
 
 def test_eval_scoring_cli_names_missing_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

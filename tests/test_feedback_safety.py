@@ -83,7 +83,9 @@ def test_injection_in_feedback_is_noted_and_ignored(fake_embeddings: object) -> 
     assert all(any("diabaikan" in note for note in r.notes) for r in hacked)
 
 
-def test_swapping_student_names_keeps_scores(fake_embeddings: object) -> None:
+def test_swapping_student_names_keeps_scores_and_each_quote_names_its_own_student(
+    fake_embeddings: object,
+) -> None:
     rubric = generate_rubric(RubricRequest(goal="Menjelaskan proses fotosintesis", reference=REFERENCE))
     names = [
         "Budi Santoso",
@@ -98,7 +100,7 @@ def test_swapping_student_names_keeps_scores(fake_embeddings: object) -> None:
         WorkItem(
             student_id=f"s{i}",
             name=name,
-            text=f"Nama saya {name}. {base} Menurut {name.split()[0]}, cahaya penting.",
+            text=f"Nama saya {name}. {base} Menurut {name.split()[0]}, cahaya matahari penting banget.",
         )
         for i, name in enumerate(names)
     ]
@@ -107,10 +109,14 @@ def test_swapping_student_names_keeps_scores(fake_embeddings: object) -> None:
     assert len(levels) == 1
     assert len({r.percent for r in results}) == 1
     for name, result in zip(names, results, strict=True):
-        quotes = " ".join(q for item in result.criteria for q in item.evidence)
-        assert "[NAMA" not in quotes
-        if name.split()[0] in quotes:
-            assert name.split()[0] in works[names.index(name)].text
+        first = name.split()[0]
+        others = [other.split()[0] for other in names if other != name]
+        quotes = [q for item in result.criteria for q in item.evidence]
+        assert not any("[NAMA" in q or any(other in q for other in others) for q in quotes)
+        language = next(item for item in result.criteria if item.criterion == "Kejelasan bahasa")
+        # the informal sentence ("banget") is quoted with this student's own name put back
+        assert any(q.startswith(f"Menurut {first}") and "banget" in q for q in language.evidence)
+        assert "banget" in language.next_step and "sangat" in language.next_step
 
 
 def test_personal_data_masking_round_trip() -> None:

@@ -43,12 +43,6 @@ class OrdinalCalibration:
         cuts = np.asarray(self.thresholds) + STRICTNESS_SHIFT[strictness]
         return np.asarray(self.min_level + np.searchsorted(cuts, self.continuous(matrix), side="right"))
 
-    def confidence(self, matrix: np.ndarray) -> np.ndarray:
-        """0-1: how far each linear score lies from its nearest threshold (1 = far from any)."""
-        scores = self.continuous(matrix)
-        distance = np.min(np.abs(scores[:, None] - np.asarray(self.thresholds)[None, :]), axis=1)
-        return np.asarray(np.clip(0.5 + distance, 0.0, 1.0))
-
     def save(self, path: Path) -> None:
         """Write the parameters as JSON."""
         path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
@@ -77,6 +71,12 @@ def quadratic_weighted_kappa(truth: np.ndarray, predicted: np.ndarray, low: int,
     rows = np.clip(np.asarray(truth, dtype=int) - low, 0, size - 1)
     cols = np.clip(np.asarray(predicted, dtype=int) - low, 0, size - 1)
     observed = np.bincount(rows * size + cols, minlength=size * size).reshape(size, size).astype(float)
+    return _kappa_of_table(observed)
+
+
+def _kappa_of_table(observed: np.ndarray) -> float:
+    """Quadratic weighted kappa of a (truth x predicted) count table."""
+    size = observed.shape[0]
     if observed.sum() == 0:
         return 0.0
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
@@ -89,24 +89,39 @@ def quadratic_weighted_kappa(truth: np.ndarray, predicted: np.ndarray, low: int,
 def fit_thresholds(
     scores: np.ndarray, truth: np.ndarray, low: int, high: int, rounds: int = 3
 ) -> list[float]:
-    """Thresholds between consecutive levels that maximise QWK (coordinate search from midpoints)."""
-    cuts = np.arange(low, high) + 0.5
+    """Thresholds between consecutive levels that maximise QWK (coordinate search from midpoints).
+
+    Candidate cuts are 201 quantiles of the scores plus the midpoints; the scores are counted once
+    per interval between candidates, so each trial costs a small table sum, not a pass over all scores.
+    """
+    size = high - low + 1
+    start = np.arange(low, high) + 0.5
     candidates = np.quantile(scores, np.linspace(0.0, 1.0, 201))
+    edges = np.unique(np.concatenate([candidates, start]))
+    bins = np.searchsorted(edges, scores, side="right")  # number of edges <= score
+    counts = np.zeros((len(edges) + 1, size))
+    np.add.at(counts, (bins, np.clip(np.asarray(truth, dtype=int) - low, 0, size - 1)), 1.0)
+    cumulative = np.vstack([np.zeros(size), np.cumsum(counts, axis=0)])  # rows before bin k
+    candidate_index = np.searchsorted(edges, candidates)
 
-    def kappa(current: np.ndarray) -> float:
-        levels = low + np.searchsorted(np.sort(current), scores, side="right")
-        return quadratic_weighted_kappa(truth, levels, low, high)
+    def kappa(cut_index: np.ndarray) -> float:
+        # a score is above the cut at edges[i] when its bin is > i, so level l holds bins
+        # (cut_(l-1), cut_l]
+        bounds = np.concatenate([[-1], np.sort(cut_index), [len(edges)]]) + 1
+        table = (cumulative[bounds[1:]] - cumulative[bounds[:-1]]).T  # truth x level
+        return _kappa_of_table(table)
 
+    cuts = np.searchsorted(edges, start)
     best = kappa(cuts)
     for _ in range(rounds):
         for position in range(len(cuts)):
-            for value in candidates:
+            for value in candidate_index:
                 trial = cuts.copy()
                 trial[position] = value
                 score = kappa(trial)
                 if score > best + 1e-9:
                     best, cuts = score, trial
-    return sorted(float(cut) for cut in cuts)
+    return sorted(float(edges[cut]) for cut in cuts)
 
 
 def agreement(truth: np.ndarray, predicted: np.ndarray, low: int, high: int) -> dict[str, float]:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from toolkit.cli_support import fail, out_folder_problem
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.feedback.models import WorkItem
+    from toolkit.feedback.rubric import Rubric
+    from toolkit.services import Services
 
 
 def _eval_group(app: typer.Typer) -> typer.Typer:
@@ -40,6 +45,16 @@ def feedback(
     strictness: Annotated[str, typer.Option(help="lenient, standard or strict.")] = "standard",
     language: Annotated[str, typer.Option(help="auto, id or en.")] = "auto",
     approve: Annotated[bool, typer.Option(help="Approve all results and write the class report.")] = False,
+    grades: Annotated[
+        Path | None,
+        typer.Option(
+            help="Grade a few, suggest the rest: a CSV of your grades (student_id, nilai = a level label "
+            "or its points). If the file does not exist it is written with the answers to grade first.",
+        ),
+    ] = None,
+    to_grade: Annotated[
+        int, typer.Option(min=1, help="With --grades: how many answers to grade first.")
+    ] = 10,
 ) -> None:
     """Draft feedback on student work against a rubric (the teacher reviews and approves)."""
     from toolkit.feedback.batch import read_work, read_work_file
@@ -82,6 +97,12 @@ def feedback(
                 result.approved = True
         files = write_outputs(run, out)
         material = FEEDBACK.save(services.library(), run)
+        if grades is not None:
+            files.append(
+                grade_a_few(
+                    services, loaded, batch.items, request.reference, grades, to_grade, out, strictness
+                )
+            )
     except (ToolkitError, ValueError) as exc:
         fail(exc)
         return
@@ -97,6 +118,55 @@ def feedback(
     typer.echo(f"{len(files)} files in {out}; saved to the Library as {material.id}.")
 
 
+def grade_a_few(
+    services: Services,
+    rubric: Rubric,
+    works: list[WorkItem],
+    reference: str,
+    grades_csv: Path,
+    to_grade: int,
+    out: Path,
+    strictness: str,
+) -> Path:
+    """``kelas feedback --grades``: write the grades file to fill in, or the suggestions from it."""
+    from toolkit.feedback.service import text_vectors
+    from toolkit.feedback.teacher_grades import STATUS_TEXT, class_grade_rows, read_grades, write_grade_rows
+
+    if len(works) < 2:
+        raise ToolkitError("--grades needs a class: a CSV or ZIP with the works of several students.")
+    known = read_grades(grades_csv, rubric) if grades_csv.exists() else {}
+    rows = class_grade_rows(
+        text_vectors(services.embeddings(), services.settings),
+        rubric,
+        works,
+        reference,
+        known,
+        to_grade,
+        strictness,  # type: ignore[arg-type]
+    )
+    if not grades_csv.exists():
+        write_grade_rows(rows, grades_csv)
+        first = [row.student_id for row in rows if row.status == "to_grade"]
+        typer.echo(
+            f"Grade these {len(first)} answers first (column 'nilai' of {grades_csv}), then run again "
+            f"with the same --grades: {', '.join(first)}"
+        )
+        return grades_csv
+    path = write_grade_rows(rows, out / "saran-nilai.csv")
+    flagged = [row for row in rows if row.status == "check"]
+    typer.echo(
+        f"{len(known)} graded by you, {len(rows) - len(known)} suggested, {len(flagged)} to check "
+        f"(confidence below the threshold); written to {path}."
+    )
+    for row in rows:
+        if row.status != "graded":
+            typer.echo(
+                f"  {row.student_id}: {row.label} (confidence {row.confidence:.2f}, "
+                f"{STATUS_TEXT['en'][row.status]})"
+            )
+    return path
+
+
 def eval_scoring(
     questions: Annotated[
         Path, typer.Option(exists=True, dir_okay=False, help="type-problem,pertanyaan,jawaban CSV.")
@@ -105,8 +175,16 @@ def eval_scoring(
         Path, typer.Option(exists=True, dir_okay=False, help="type-problem,jawaban,score CSV.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of metrics.")] = False,
+    graded: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Simulate grade-a-few: per question, K answers picked from the answers alone take "
+            "their human scores as the teacher's; agreement is measured on the rest.",
+        ),
+    ] = 0,
 ) -> None:
-    """Agreement of short-answer scoring with human scores (QWK, exact, MAE)."""
+    """Agreement of short-answer scoring with human scores (QWK, exact, MAE, ECE, flagged)."""
     from toolkit.feedback.eval_scoring import evaluate_scoring
     from toolkit.feedback.service import text_vectors
     from toolkit.services import Services
@@ -119,16 +197,19 @@ def eval_scoring(
             answers,
             text_vectors(services.embeddings(), services.settings),
             progress=lambda line: typer.echo(line, err=True),
+            graded=graded,
         )
     except ToolkitError as exc:
         fail(exc)
         return
-    for key in ("qwk", "exact", "mae", "seconds_per_answer"):
+    keys = ("qwk", "exact", "mae", "ece", "flagged", "qwk_unflagged", "seconds_per_answer")
+    for key in keys:
         typer.echo(f"{key:<20}{metrics[key]:.4f}")
     typer.echo(f"{'n':<20}{int(metrics['n'])}")
+    typer.echo(f"{'graded_per_question':<20}{graded}")
     if as_json:
-        line = {key: round(metrics[key], 4) for key in ("qwk", "exact", "mae", "seconds_per_answer")}
-        typer.echo(json.dumps({**line, "n": int(metrics["n"])}))
+        line = {key: round(metrics[key], 4) for key in keys}
+        typer.echo(json.dumps({**line, "n": int(metrics["n"]), "graded_per_question": graded}))
 
 
 def eval_essays(

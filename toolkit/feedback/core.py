@@ -1,11 +1,16 @@
 """Feedback on student work against a rubric: levels, verified evidence, strength, next step.
 
 For every criterion the work is scored with the calibrated short-answer pipeline against the
-criterion's target (its key points, else the reference answer, else its top descriptor); the
-0-5 level is mapped onto the rubric's levels. Evidence is the work's own sentence closest to the
-target, and every quotation is verified to occur in the work (otherwise it is dropped). The
-strength names the best-covered key point, the next step the least-covered one. Personal data is
-masked before scoring and restored in the output; instruction-like sentences are ignored.
+criterion's target (``criteria.plan_criterion``: its key points, else the reference answer, else
+its top descriptor); the 0-5 level is mapped onto the rubric's levels, with a confidence that is
+the calibrated chance a human grader agrees. A language criterion is judged on language instead
+(``language_check``: informal words, capitals, complete sentences, EYD/PUEBI), and a reasoning
+criterion reaches the top level only when the work gives a reason, a completeness criterion only
+when every key point is there. Each criterion quotes the part
+of the work that bears on it, with a strength and a next step about that criterion
+(``evidence``); every quotation is verified to occur in the work (otherwise it is dropped).
+Personal data is masked before scoring and restored in the output; instruction-like sentences
+are ignored.
 """
 
 from __future__ import annotations
@@ -14,15 +19,17 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
-import numpy as np
-
 from toolkit.feedback.calibration import Strictness
+from toolkit.feedback.confidence import shipped_maps
+from toolkit.feedback.criteria import CriterionPlan, plan_criterion, reaches_top
+from toolkit.feedback.evidence import criterion_evidence
+from toolkit.feedback.language_check import check_language, language_level
 from toolkit.feedback.models import CriterionFeedback, StudentFeedback, WorkItem
 from toolkit.feedback.privacy import MaskedText, mask_batch
 from toolkit.feedback.rubric import Rubric, RubricCriterion
 from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_instructions
 from toolkit.feedback.short_answer import EMPTY_NOTE, score_answers
-from toolkit.feedback.signals import content_words, key_points
+from toolkit.feedback.signals import content_words
 from toolkit.feedback.vectors import TextVectors
 
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
@@ -59,16 +66,6 @@ def sentences_of(text: str) -> list[str]:
     """The work's sentences (at most ``MAX_SENTENCES``; long work is read in chunks by the vectors)."""
     found = [normalise_space(s) for s in SENTENCE.findall(text)]
     return [s for s in found if content_words(s)][:MAX_SENTENCES]
-
-
-def criterion_target(criterion: RubricCriterion, reference: str, rubric: Rubric) -> tuple[str, list[str]]:
-    """The text a criterion is scored against and its key points."""
-    if criterion.key_points:
-        return "; ".join(criterion.key_points), criterion.key_points
-    if reference.strip():
-        return reference, key_points(reference)
-    top = criterion.descriptors[-1] if criterion.descriptors else criterion.name
-    return top, [top]
 
 
 def recompute_total(feedback: StudentFeedback, rubric: Rubric) -> StudentFeedback:
@@ -108,24 +105,6 @@ def override(
     raise ValueError(f"The rubric has no criterion '{criterion}'.")
 
 
-def _texts(language: str) -> dict[str, str]:
-    if language == "en":
-        return {
-            "strength": "You already cover '{point}': \"{quote}\".",
-            "strength_plain": 'You wrote a relevant part: "{quote}".',
-            "next": "Next, explain '{point}' in your own words and link it to the question.",
-            "next_top": "Keep this up; add your own example for '{point}'.",
-            "empty_next": "Write an answer that covers '{point}'.",
-        }
-    return {
-        "strength": "Kamu sudah membahas '{point}': \"{quote}\".",
-        "strength_plain": 'Bagian jawabanmu yang sudah relevan: "{quote}".',
-        "next": "Selanjutnya, jelaskan '{point}' dengan kata-katamu sendiri dan kaitkan dengan pertanyaan.",
-        "next_top": "Pertahankan; tambahkan contohmu sendiri tentang '{point}'.",
-        "empty_next": "Tulis jawaban yang membahas '{point}'.",
-    }
-
-
 def give_feedback(
     rubric: Rubric,
     works: list[WorkItem],
@@ -148,11 +127,10 @@ def give_feedback(
     texts = [neutral_placeholders(text) for text, _ in cleaned]
     references = [reference, *(exemplars or [])] if reference.strip() else list(exemplars or [])
     per_criterion: list[list[tuple[int, float]]] = []
-    for criterion in rubric.criteria:
-        target, _ = criterion_target(criterion, references[0] if references else "", rubric)
-        targets = [target] if criterion.key_points or not references else references
+    plans = [criterion_plan(criterion, references) for criterion in rubric.criteria]
+    for criterion, plan in zip(rubric.criteria, plans, strict=True):
         best: list[tuple[int, float]] = [(0, 0.0)] * len(works)
-        for target_text in targets:
+        for target_text in plan.targets:
             scored = score_answers(vectors, f"{rubric.task} {criterion.name}", target_text, texts, strictness)
             best = [
                 max(previous, (result.level, result.confidence))
@@ -170,7 +148,7 @@ def give_feedback(
             cleaned[row][0],
             cleaned[row][1],
             [levels[row] for levels in per_criterion],
-            references,
+            plans,
             vectors,
             language,
         )
@@ -180,6 +158,12 @@ def give_feedback(
     return results
 
 
+def criterion_plan(criterion: RubricCriterion, references: list[str]) -> CriterionPlan:
+    """How ``criterion`` is judged (``criteria.plan_criterion``)."""
+    top = criterion.descriptors[-1] if criterion.descriptors else criterion.name
+    return plan_criterion(criterion.name, criterion.key_points, references, top)
+
+
 def _student_feedback(
     rubric: Rubric,
     work: WorkItem,
@@ -187,48 +171,39 @@ def _student_feedback(
     text: str,
     removed: list[str],
     levels: list[tuple[int, float]],
-    references: list[str],
+    plans: list[CriterionPlan],
     vectors: TextVectors,
     language: Literal["auto", "id", "en"],
 ) -> StudentFeedback:
     chosen: Literal["id", "en"] = detect_language(work.text) if language == "auto" else language
-    words = _texts(chosen)
     notes = [INJECTION_NOTE] if removed else []
     sentences = sentences_of(text)
-    sentence_vectors = vectors.passages(sentences) if sentences else np.zeros((0, 1))
     if not sentences:
         notes.append(EMPTY_NOTE)
+    report = check_language(text, chosen)
+    top = len(rubric.levels) - 1
     items = []
-    for criterion, (level, confidence) in zip(rubric.criteria, levels, strict=True):
-        _, points = criterion_target(criterion, references[0] if references else "", rubric)
-        index = round(level * (len(rubric.levels) - 1) / 5) if sentences else 0
-        evidence: list[str] = []
-        strength = ""
-        next_point = points[0] if points else criterion.name
-        if sentences:
-            point_vectors = vectors.passages(points)
-            coverage = sentence_vectors @ point_vectors.T  # sentences x points
-            best_sentence = int(coverage.max(axis=1).argmax())
-            evidence = verify_quotes([masked.restore(sentences[best_sentence])], work.text)
-            point_cover = coverage.max(axis=0)
-            strong_point = points[int(point_cover.argmax())]
-            next_point = points[int(point_cover.argmin())]
-            if evidence:
-                template = words["strength"] if index > 0 else words["strength_plain"]
-                strength = template.format(point=strong_point[:80], quote=evidence[0][:200])
-            step = words["next_top"] if index == len(rubric.levels) - 1 else words["next"]
-        else:
-            step = words["empty_next"]
+    for criterion, plan, (level, confidence) in zip(rubric.criteria, plans, levels, strict=True):
+        index = round(level * top / 5) if sentences else 0
+        calibrated = plan.kind != "language"
+        if plan.kind == "language":
+            index, confidence = language_level(report, len(rubric.levels)), 0.0
+        elif index == top and not reaches_top(plan, text):
+            index = max(top - 1, 0)
+        if not sentences and calibrated:
+            confidence = shipped_maps().empty
+        found = criterion_evidence(plan, text, index == top, chosen, vectors, report, masked.restore)
         items.append(
             CriterionFeedback(
                 criterion=criterion.name,
                 level_index=index,
                 level_label=rubric.levels[index].label,
                 points=rubric.levels[index].points,
-                evidence=evidence,
-                strength=strength,
-                next_step=step.format(point=next_point[:80]),
-                confidence=round(confidence if sentences else 1.0, 2),
+                evidence=verify_quotes(found.quotes, work.text),
+                strength=found.strength,
+                next_step=found.next_step,
+                confidence=round(confidence, 2),
+                calibrated=calibrated,
             )
         )
     feedback = StudentFeedback(student_id=work.student_id, language=chosen, criteria=items, notes=notes)

@@ -14,7 +14,13 @@ from collections.abc import Callable
 import numpy as np
 
 from toolkit.feedback.core import neutral_placeholders, recompute_total, verify_quotes
-from toolkit.feedback.essays import TRAITS, score_essays
+from toolkit.feedback.essays import (
+    TRAITS,
+    default_essay_model,
+    level_confidence,
+    llm_essay_model,
+    score_essays,
+)
 from toolkit.feedback.model_signal import LogProbScorer
 from toolkit.feedback.models import CriterionFeedback, StudentFeedback, WorkItem
 from toolkit.feedback.privacy import mask_batch
@@ -112,8 +118,10 @@ def essay_feedback(
     scores, used_model = score_essays(
         text_vectors, texts, progress=progress, scorer=scorer, model_cache=model_cache
     )
+    used = llm_essay_model() if used_model else None
+    chances = level_confidence(used or default_essay_model(), scores)
     results = []
-    for work, mask, (text, removed), row in zip(works, masked, cleaned, scores, strict=True):
+    for work, mask, (text, removed), row, chance in zip(works, masked, cleaned, scores, chances, strict=True):
         sentences = _sentences(text)
         notes = [INJECTION_NOTE] if removed else []
         if not sentences:
@@ -123,8 +131,8 @@ def essay_feedback(
             "Trait scores (1.0-5.0): " + ", ".join(f"{t} {s:.1f}" for t, s in zip(TRAITS, row, strict=True))
         )
         items = []
-        for trait, score in zip(TRAITS, row, strict=True):
-            index = int(np.clip(round(float(score)), 1, 5)) - 1
+        for trait, score, sure in zip(TRAITS, row, chance, strict=True):
+            index = int(np.clip(np.floor(float(score) + 0.5), 1, 5)) - 1
             quote = verify_quotes([mask.restore(evidence_sentence(trait, sentences))], work.text)
             items.append(
                 CriterionFeedback(
@@ -137,9 +145,7 @@ def essay_feedback(
                     if quote
                     else "",
                     next_step=NEXT_STEPS[trait],
-                    confidence=round(1.0 - 2 * abs(float(score) - round(float(score))), 2)
-                    if sentences
-                    else 1.0,
+                    confidence=round(float(sure), 2) if sentences else 0.5,
                 )
             )
         feedback = StudentFeedback(student_id=work.student_id, language="en", criteria=items, notes=notes)

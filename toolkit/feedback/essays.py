@@ -17,12 +17,13 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from toolkit.feedback.calibration import CALIBRATION_DIR, quadratic_weighted_kappa
+from toolkit.feedback.confidence import logistic, trait_confidence_features
 from toolkit.feedback.essay_features import essay_features
 from toolkit.feedback.model_signal import LogProbScorer, essay_signals
 from toolkit.feedback.tables import read_table
@@ -56,6 +57,9 @@ class EssayModel:
     """GGUF file stem whose ``essay_signals`` follow the surface features ("" = none used)."""
     ctx: int = 0
     """The scorer's ``n_ctx`` (tokens of each essay read) those features were measured with."""
+    confidence: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Logistic map ``[intercept, boundary, extreme]`` of a trait level's chance to equal the raters'
+    (``confidence.trait_confidence_features``); empty in weights written before it existed."""
 
     def predict(self, vectors: np.ndarray, features: np.ndarray) -> np.ndarray:
         """Trait scores (n_essays x 7), clipped to 1.0-5.0."""
@@ -72,6 +76,7 @@ class EssayModel:
             intercepts=self.intercepts.astype(np.float32),
             model=np.asarray(self.model),
             ctx=np.asarray(self.ctx, dtype=np.int64),
+            confidence=np.asarray(self.confidence, dtype=np.float64),
         )
 
     @classmethod
@@ -85,6 +90,9 @@ class EssayModel:
                 data["intercepts"].astype(np.float64),
                 model=str(data["model"]) if "model" in data.files else "",
                 ctx=int(data["ctx"]) if "ctx" in data.files else 0,
+                confidence=data["confidence"].astype(np.float64)
+                if "confidence" in data.files
+                else np.zeros(0),
             )
 
 
@@ -120,6 +128,21 @@ def model_for_scorer(scorer: LogProbScorer | None, model: EssayModel | None = No
     if window is not None and candidate.ctx and int(window) != candidate.ctx:
         return None
     return candidate
+
+
+def level_confidence(model: EssayModel, scores: np.ndarray) -> np.ndarray:
+    """Calibrated chance that each trait's level (rounded score) equals the raters'.
+
+    Weights without their own map (the model-feature weights, whose features could not be computed
+    for all essays again) use the plain model's map, fitted on its nested outer-fold predictions:
+    the plain model errs more, so for them the map is, if anything, an underestimate.
+    """
+    coefficients = model.confidence if len(model.confidence) else default_essay_model().confidence
+    if len(coefficients) == 0:
+        return np.full(np.shape(scores), 0.5)
+    flat = np.asarray(scores, dtype=np.float64).reshape(-1)
+    chance = logistic(trait_confidence_features(flat), list(coefficients))
+    return np.asarray(chance.reshape(np.shape(scores)))
 
 
 def score_essays(

@@ -29,6 +29,8 @@ class CriterionFeedback(BaseModel):
     strength: str = ""
     next_step: str = ""
     confidence: float = 0.0
+    calibrated: bool = True
+    """Whether ``confidence`` is calibrated on human grades (False: a visible rule, e.g. language)."""
     override_level: int | None = None
     override_reason: str = ""
 

@@ -242,6 +242,26 @@ def rubric_from_card(
     )
 
 
+def criterion_points(name: str, request: RubricRequest) -> list[str]:
+    """Key points of a generated criterion; no two criteria of one rubric get the same ones.
+
+    A completeness/content criterion takes the reference's key points (its clauses), a concept
+    criterion its key terms (``criteria.concept_points``, none when they would repeat the clauses),
+    reasoning and language criteria none (they are judged on the reasons given and on language).
+    """
+    from toolkit.feedback.criteria import concept_points, criterion_kind
+    from toolkit.feedback.signals import key_points
+
+    if not request.reference.strip():
+        return []
+    kind = criterion_kind(name)
+    if kind == "coverage":
+        return key_points(request.reference)[:12]
+    if kind == "concept":
+        return concept_points(request.reference)[:12]
+    return []
+
+
 def generate_rubric(request: RubricRequest, *, retriever: PassageSearch | None = None) -> Rubric:
     """A complete rubric for ``request.goal``, citing KKTP guidance from the index when available."""
     from toolkit.feedback.signals import key_points
@@ -263,15 +283,9 @@ def generate_rubric(request: RubricRequest, *, retriever: PassageSearch | None =
                 descriptors.append(f"Peserta didik {qualifier} {focus} sesuai tujuan: {goal[:160]}.")
             else:
                 descriptors.append(f"The student {qualifier} {focus} for the goal: {goal[:160]}.")
-        is_content = name.startswith(
-            ("Ketepatan", "Kelengkapan", "Isi", "Accuracy", "Completeness", "Content")
-        )
         criteria.append(
             RubricCriterion(
-                name=name,
-                weight=weight,
-                descriptors=descriptors,
-                key_points=points[:12] if is_content else [],
+                name=name, weight=weight, descriptors=descriptors, key_points=criterion_points(name, request)
             )
         )
     sources: list[str] = []

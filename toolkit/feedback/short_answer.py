@@ -4,7 +4,8 @@
 one question and maps them to levels with the shipped calibration: the *batch* calibration uses
 the class's other answers (consensus and rank signals) when at least ``BATCH_MINIMUM`` answers are
 scored together; a single answer uses the *single* calibration, which needs only the reference.
-Empty answers get the lowest level with a note. Human scores are never an input.
+Empty answers get the lowest level with a note. Human scores are never an input. Each level's
+confidence is the calibrated chance that a human grader gives the same level (``confidence``).
 
 The embedded language model's log-probability signals were measured as extra columns and did not
 help held-out (``benchmarks/feedback.md``); that experiment lives in
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.feedback.calibration import CALIBRATION_DIR, OrdinalCalibration, Strictness
+from toolkit.feedback.calibration import CALIBRATION_DIR, STRICTNESS_SHIFT, OrdinalCalibration, Strictness
+from toolkit.feedback.confidence import logistic, shipped_maps, zero_shot_features
 from toolkit.feedback.signals import SIGNAL_NAMES, content_words, question_signals
 from toolkit.feedback.vectors import TextVectors
 
@@ -64,8 +66,11 @@ def score_answers(
     kind = "batch" if len(answers) >= BATCH_MINIMUM else "single"
     model = calibration or load_calibration(SHORT_ANSWER_FILES[kind])
     filled = [index for index, answer in enumerate(answers) if content_words(answer)]
+    maps = shipped_maps()
     results: list[ScoredAnswer] = [
-        ScoredAnswer(level=0, continuous=float(model.min_level), confidence=1.0, signals={}, note=EMPTY_NOTE)
+        ScoredAnswer(
+            level=0, continuous=float(model.min_level), confidence=maps.empty, signals={}, note=EMPTY_NOTE
+        )
         for _ in answers
     ]
     if filled:
@@ -73,7 +78,11 @@ def score_answers(
         selected = select_columns(matrix, model)
         levels = model.levels(selected, strictness)
         continuous = model.continuous(selected)
-        confidence = model.confidence(selected)
+        cuts = [cut + STRICTNESS_SHIFT[strictness] for cut in model.thresholds]
+        features = zero_shot_features(
+            continuous, cuts, levels, model.min_level, model.max_level, single=kind == "single"
+        )
+        confidence = logistic(features, maps.zero_shot)
         for row, index in enumerate(filled):
             results[index] = ScoredAnswer(
                 level=int(levels[row]),

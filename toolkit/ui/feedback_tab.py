@@ -14,6 +14,7 @@ import gradio as gr
 
 from toolkit.embeddings import embedding_model_name
 from toolkit.feedback.batch import check_work_length, read_work
+from toolkit.feedback.confidence import shipped_maps
 from toolkit.feedback.core import override
 from toolkit.feedback.essay_feedback import essay_rubric
 from toolkit.feedback.models import FeedbackRequest, FeedbackRun, StudentFeedback, WorkItem
@@ -26,7 +27,8 @@ from toolkit.feedback.rubric_io import (
     rubric_to_csv,
     rubric_to_docx,
 )
-from toolkit.feedback.service import run_feedback, write_outputs
+from toolkit.feedback.service import run_feedback, text_vectors, write_outputs
+from toolkit.feedback.teacher_grades import class_grade_rows, grades_from_table, rows_table
 from toolkit.services import Services
 from toolkit.tools import FEEDBACK, RUBRIC
 from toolkit.ui.common import (
@@ -92,6 +94,26 @@ register_texts(
             "en": "Analytic rubric for English learners' essays: a 1.0-5.0 score per trait from the essay "
             "model calibrated on the ELLIPSE data.",
         },
+        "fb_grades": {
+            "id": "Nilai sebagian, sarankan sisanya (kolom terakhir: label tingkat atau poinnya)",
+            "en": "Grade a few, suggest the rest (last column: a level label or its points)",
+        },
+        "fb_to_grade": {"id": "Jumlah yang dinilai dulu", "en": "Answers to grade first"},
+        "fb_suggest": {"id": "Perbarui saran nilai", "en": "Update suggestions"},
+        "fb_grade_first": {
+            "id": "Nilai dulu {n} jawaban bertanda 'nilai dulu' di kolom Nilai guru, lalu klik Perbarui saran nilai. "
+            "Jawaban 'perlu dicek' ada di atas.",
+            "en": "Grade the {n} answers marked 'grade first' in the Teacher's grade column, then click "
+            "Update suggestions. Answers to check are at the top.",
+        },
+        "fb_grades_done": {
+            "id": "{graded} dinilai guru, {suggested} disarankan, {flagged} perlu dicek (keyakinan < {limit}).",
+            "en": "{graded} graded by you, {suggested} suggested, {flagged} to check (confidence < {limit}).",
+        },
+        "fb_need_class": {
+            "id": "Saran nilai butuh satu kelas: unggah CSV atau ZIP berisi jawaban beberapa siswa.",
+            "en": "Suggestions need a class: upload a CSV or ZIP with several students' work.",
+        },
         "fb_approved": {
             "id": "Disetujui: {n} siswa. Laporan kelas dan lembar umpan balik siap diunduh; tersimpan di Pustaka.",
             "en": "Approved: {n} students. The class report and feedback sheets are ready to download; "
@@ -138,8 +160,9 @@ def render_results(results: list[StudentFeedback]) -> str:
                 else f"{item.override_level} ({item.override_reason})"
             )
             quote = "; ".join(f"“{q}”" for q in item.evidence) or "—"
+            sure = f"conf {item.confidence:.2f}" if item.calibrated else "conf — (aturan / rule)"
             lines.append(
-                f"- **{item.criterion}**: {level} · {quote} · {item.strength} · ➜ {item.next_step} · conf {item.confidence:.2f}"
+                f"- **{item.criterion}**: {level} · {quote} · {item.strength} · ➜ {item.next_step} · {sure}"
             )
         lines += [f"> {note}" for note in result.notes]
         blocks.append("\n".join(lines))
@@ -208,6 +231,16 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         override_button = labels.add(gr.Button(t("fb_override", lang)), value="fb_override")
     approve_button = labels.add(gr.Button(t("fb_approve", lang)), value="fb_approve")
     files = labels.add(gr.File(label=t("fb_files", lang), file_count="multiple"), label="fb_files")
+    grade_table = labels.add(
+        gr.Dataframe(label=t("fb_grades", lang), interactive=True, wrap=True, elem_id="grade-table"),
+        label="fb_grades",
+    )
+    with gr.Row():
+        to_grade = labels.add(
+            gr.Number(value=10, precision=0, minimum=1, label=t("fb_to_grade", lang)), label="fb_to_grade"
+        )
+        suggest_button = labels.add(gr.Button(t("fb_suggest", lang)), value="fb_suggest")
+    grade_status = gr.Markdown("", elem_id="grade-status")
 
     def on_generate(
         g: str,
@@ -359,6 +392,50 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
             t("fb_approved", ui, n=len(results)),
         )
 
+    def on_grades(
+        table: Any, ref: str, upload: Any, grades: Any, count: float, strict: str, ui: str
+    ) -> tuple[Any, str]:
+        """The grade-a-few table: answers to grade first, flagged ones, then the rest."""
+        try:
+            rubric = rubric_from_table(table)
+        except Exception:
+            return gr.update(), t("fb_no_rubric", ui)
+        try:
+            items = read_work(Path(upload)).items if upload else []
+            if len(items) < 2:
+                return gr.update(value=[], headers=None), t("fb_need_class", ui)
+            rows = class_grade_rows(
+                text_vectors(services.embeddings(), services.settings),
+                rubric,
+                items,
+                ref or "",
+                grades_from_table(grades, rubric) if grades is not None else {},
+                int(count or 10),
+                strict,  # type: ignore[arg-type]
+            )
+        except Exception as exc:
+            return gr.update(), readable_error(exc, ui)
+        headers, body = rows_table(rows, ui)
+        graded = sum(row.status == "graded" for row in rows)
+        flagged = sum(row.status == "check" for row in rows)
+        first = sum(row.status == "to_grade" for row in rows)
+        message = t(
+            "fb_grades_done",
+            ui,
+            graded=graded,
+            suggested=len(rows) - graded,
+            flagged=flagged,
+            limit=f"{shipped_maps().flag_below:.2f}",
+        )
+        if first:
+            message = t("fb_grade_first", ui, n=first) + " " + message
+        return gr.update(value=body, headers=headers), message
+
+    def on_new_grades(
+        table: Any, ref: str, upload: Any, count: float, strict: str, ui: str
+    ) -> tuple[Any, str]:
+        return on_grades(table, ref, upload, None, count, strict, ui)
+
     generate_button.click(
         on_generate,
         [goal, reference, level_labels, points, language, rubric_subject, rubric_kelas, rubric_topic],
@@ -375,6 +452,17 @@ def build_feedback_tab(services: Services, language: gr.Radio, labels: Labelled)
         [results_state, saved_state, output, status],
         api_name="give_feedback",
         **generation_events(services.settings),
+    ).then(
+        on_new_grades,
+        [editor, reference, work_file, to_grade, strictness, language],
+        [grade_table, grade_status],
+        api_name="grade_table",
+    )
+    suggest_button.click(
+        on_grades,
+        [editor, reference, work_file, grade_table, to_grade, strictness, language],
+        [grade_table, grade_status],
+        api_name="suggest_grades",
     )
     override_button.click(
         on_override,
