@@ -14,11 +14,10 @@ from typing import TypeVar
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import BaseModel, Field
 
-from toolkit.errors import ProviderError, StructuredOutputError, ToolkitError
 from toolkit.lessons.grounding import format_sources
 from toolkit.lessons.models import LessonRequest, SourceRef
 from toolkit.llm.local_chat import LocalChatModel
-from toolkit.llm.provider_errors import explain_provider_error
+from toolkit.llm.provider_errors import as_provider_error, is_provider_failure
 from toolkit.llm.structured import generate_structured
 from toolkit.prompts import PromptTemplate, load_prompt
 from toolkit.settings import Settings
@@ -120,14 +119,8 @@ class Drafter:
         try:
             attempts = 1 if isinstance(self.llm, LocalChatModel) else self.attempts
             return generate_structured(self.llm, messages, schema, attempts=attempts, max_tokens=max_tokens)
-        except StructuredOutputError as exc:
+        except Exception as exc:
+            if is_provider_failure(exc):
+                raise as_provider_error(exc, self.settings) from exc
             self.failures.append(f"{title}: {exc}")
             return None
-        except ToolkitError:
-            raise
-        except Exception as exc:
-            if self.settings is not None:
-                raise explain_provider_error(exc, self.settings) from exc
-            raise ProviderError(
-                f"The model could not answer: {type(exc).__name__}: {str(exc)[:200]}"
-            ) from exc

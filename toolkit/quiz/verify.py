@@ -13,7 +13,7 @@ import re
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import BaseModel, Field
 
-from toolkit.errors import ProviderError
+from toolkit.llm.provider_errors import is_provider_failure
 from toolkit.llm.structured import generate_structured
 from toolkit.prompts import load_prompt
 from toolkit.quiz.checks import evidence_segments
@@ -224,10 +224,8 @@ def model_check(item: QuizItem, llm: BaseChatModel, language: str, *, gating: bo
     """Independent check by a separate model call; a provider failure propagates."""
     try:
         answer = model_reanswer(item, llm, language)
-    except ProviderError:
-        raise
-    except Exception as exc:  # a structured-output failure counts as disagreement, not as a crash
-        if _is_provider_failure(exc):
+    except Exception as exc:  # an unusable answer counts as disagreement, not as a crash
+        if is_provider_failure(exc):
             raise
         return CheckResult(
             name="independent_model",
@@ -240,9 +238,3 @@ def model_check(item: QuizItem, llm: BaseChatModel, language: str, *, gating: bo
     return CheckResult(
         name="independent_model", passed=agreed, detail=f"model answered: {shown}", gating=gating
     )
-
-
-def _is_provider_failure(exc: Exception) -> bool:
-    from toolkit.errors import StructuredOutputError
-
-    return not isinstance(exc, StructuredOutputError | ValueError | IndexError)
