@@ -19,10 +19,10 @@ from toolkit.errors import ProviderError, ToolkitError
 from toolkit.index.retrieval import HybridRetriever
 from toolkit.llm.loop import generate_checked
 from toolkit.llm.provider_errors import is_provider_failure
-from toolkit.prompts import load_prompt
+from toolkit.prompts import load_phrases, load_prompt
 from toolkit.quiz.bank_items import BANK_PASSAGE_ID, bank_candidates, bank_passage, order_for
 from toolkit.quiz.checks import run_deterministic_checks
-from toolkit.quiz.drafts import ITEM_PROMPT, draft_item, item_from_draft
+from toolkit.quiz.drafts import ITEM_PHRASES, ITEM_PROMPT, draft_item, item_from_draft
 from toolkit.quiz.fallback import FallbackPool
 from toolkit.quiz.models import (
     TYPE_NAMES,
@@ -38,7 +38,7 @@ from toolkit.quiz.models import (
 )
 from toolkit.quiz.sources import gather_passages
 from toolkit.quiz.text import normalise
-from toolkit.quiz.verify import CHECK_PROMPT, extractive_check, model_check
+from toolkit.quiz.verify import CHECK_PHRASES, CHECK_PROMPT, extractive_check, model_check
 from toolkit.settings import Settings
 
 __all__ = ["Progress", "QuizBuilder", "check_item", "generate_quiz"]
@@ -413,6 +413,8 @@ def generate_quiz(
         prompt_versions={
             ITEM_PROMPT: load_prompt(ITEM_PROMPT).version,
             CHECK_PROMPT: load_prompt(CHECK_PROMPT).version,
+            ITEM_PHRASES: load_phrases(ITEM_PHRASES).version,
+            CHECK_PHRASES: load_phrases(CHECK_PHRASES).version,
         },
         stats=builder.stats,
     )
