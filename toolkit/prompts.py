@@ -11,7 +11,8 @@ template (Prompt Lab) can do no more than the shipped ones.
 
 A phrase book (front matter ``kind: phrases``) holds the pieces a tool puts into a template's
 placeholders, such as the instruction for each lesson section or each quiz item type: parts
-introduced by ``[key.language]`` lines (``[prior_text.id]``, ``[prior_text.en]``), with the same
+introduced by ``[key.language]`` lines (``[prior_text.id]``, ``[prior_text.en]``), or ``[key]`` for
+a part that is the same in every language, with the same
 placeholder rule, checked against the same request model. Every word a tool sends to a model is in
 one of these files.
 """
@@ -35,12 +36,16 @@ from toolkit.text import split_front_matter
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 _PART = re.compile(r"^\[(system|user)\]\s*$", re.MULTILINE)
-_PHRASE = re.compile(r"^\[([a-z][a-z0-9_]*\.(?:id|en))\]\s*$", re.MULTILINE)
+_PHRASE = re.compile(r"^\[([a-z][a-z0-9_]*(?:\.(?:id|en))?)\]\s*$", re.MULTILINE)
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_TEMPLATE_CHARS = 20_000
 """An edited template is at most this long (the shipped ones are under 3,000 characters)."""
 MAX_PROMPT_CHARS = 500_000
 """A filled-in prompt is at most this long (far beyond any model's context; a guard, not a budget)."""
+
+
+class NoValues(BaseModel):
+    """The request model of a template without placeholders (such as ``model_check.md``)."""
 
 
 def placeholder_problems(text: str) -> list[str]:
@@ -200,7 +205,7 @@ class PhraseBook:
     def problems(self) -> list[str]:
         """Unknown placeholders, unused extra variables, and keys present in one language only."""
         allowed = set(self.request_class().model_fields) | set(self.extra_variables)
-        keys = {key.rpartition(".")[0] for key in self.phrases}
+        keys = {key.rpartition(".")[0] for key in self.phrases if "." in key}
         one_language = sorted(k for k in keys if not {f"{k}.id", f"{k}.en"} <= set(self.phrases))
         return (
             [f"unknown placeholder {{{name}}}" for name in sorted(self.variables - allowed)]
@@ -212,8 +217,13 @@ class PhraseBook:
         )
 
     def text(self, key: str, language: str, values: Mapping[str, Any] | None = None) -> str:
-        """The phrase ``key`` in ``language`` (``en``, else ``id``) with its placeholders filled in."""
+        """The phrase ``key`` in ``language`` (``en``, else ``id``) with its placeholders filled in.
+
+        A part given without a language (``[key]``) serves every language.
+        """
         full = f"{key}.{'en' if language == 'en' else 'id'}"
+        if full not in self.phrases and key in self.phrases:
+            full = key
         if full not in self.phrases:
             raise ToolkitError(f"Phrase file '{self.name}' has no part [{full}].")
         template = self.phrases[full]
@@ -234,7 +244,7 @@ def parse_phrases(text: str, path: Path | None = None) -> PhraseBook:
         phrases[match.group(1)] = body[match.end() : end].strip("\n")
     problems = [problem for phrase in phrases.values() for problem in placeholder_problems(phrase)]
     if not phrases or problems:
-        reason = problems[0] if problems else "it has no [key.id] or [key.en] parts"
+        reason = problems[0] if problems else "it has no [key], [key.id] or [key.en] parts"
         raise ToolkitError(f"Phrase file {path or '?'} cannot be used: {reason}.")
     return PhraseBook(
         name=_scalar(front.get("name"), path.stem if path else "phrases"),
