@@ -16,9 +16,9 @@ from functools import cache
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage, HumanMessage
 from lesson_helpers import SchemaFake, build_retriever, fake
-from pydantic import Field
 from quiz_fakes import PHOTOSYNTHESIS, RecordingChatModel
 
 from toolkit.ask import AskRequest, answer_question
@@ -74,28 +74,15 @@ def assert_all_from_prompts(messages: list[BaseMessage]) -> None:
     assert stray == [], "text sent to the model that no file in prompts/ holds"
 
 
-class RecordingSchemaFake(SchemaFake):
-    """The lesson fake, keeping every message it is sent."""
+class Recorder(BaseCallbackHandler):
+    """Keeps every message a chat model is sent (pass it as the fake model's callback)."""
 
-    sent: list[BaseMessage] = Field(default_factory=list)
+    def __init__(self) -> None:
+        self.sent: list[BaseMessage] = []
 
-    def _generate(
-        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
-    ) -> Any:
-        self.sent.extend(messages)
-        return super()._generate(messages, stop, run_manager, **kw)
-
-
-class RecordingQuizFake(RecordingChatModel):
-    """The quiz fake, keeping every message it is sent."""
-
-    sent: list[BaseMessage] = Field(default_factory=list)
-
-    def _generate(
-        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
-    ) -> Any:
-        self.sent.extend(messages)
-        return super()._generate(messages, stop, run_manager, **kw)
+    def on_chat_model_start(self, serialized: Any, messages: list[list[BaseMessage]], **kwargs: Any) -> None:
+        for batch in messages:
+            self.sent.extend(batch)
 
 
 @pytest.fixture(scope="module")
@@ -111,10 +98,11 @@ def test_a_sentence_written_in_python_is_caught() -> None:
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_ask_sends_only_template_text(retriever: HybridRetriever, language: str) -> None:
-    llm = RecordingQuizFake(responses=["Fotosintesis membuat glukosa [1]."])
+    recorder = Recorder()
+    llm = RecordingChatModel(responses=["Fotosintesis membuat glukosa [1]."], callbacks=[recorder])
     request = AskRequest(question="Apa itu fotosintesis?", language=language)  # type: ignore[arg-type]
     answer_question(request, llm=llm, retriever=retriever)
-    assert_all_from_prompts(llm.sent)
+    assert_all_from_prompts(recorder.sent)
 
 
 def test_quiz_drafts_regenerations_and_checks_send_only_template_text() -> None:
@@ -125,14 +113,17 @@ def test_quiz_drafts_regenerations_and_checks_send_only_template_text() -> None:
         "evidence": "Klorofil adalah zat hijau daun yang menyerap energi cahaya untuk fotosintesis.",
         "explanation": "-",
     }
-    llm = RecordingQuizFake(responses=[json.dumps(wrong_key)] * 2 + ['{"answer": [1]}'] * 4)
+    recorder = Recorder()
+    llm = RecordingChatModel(
+        responses=[json.dumps(wrong_key)] * 2 + ['{"answer": [1]}'] * 4, callbacks=[recorder]
+    )
     quiz = generate_quiz(
         QuizRequest(topic="fotosintesis", source_text=PHOTOSYNTHESIS, counts={"mc": 1}),
         llm=llm,
         retriever=None,
     )
     assert any(d.origin == "model" for d in quiz.dropped)  # the regeneration (with feedback) was sent
-    assert_all_from_prompts(llm.sent)
+    assert_all_from_prompts(recorder.sent)
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -140,7 +131,8 @@ def test_lesson_sections_and_regeneration_send_only_template_text(
     retriever: HybridRetriever, language: str
 ) -> None:
     base = {"subject": "ipa", "fase": "D", "kelas": 7, "topic": "fotosintesis", "use_bank": False}
-    llm = RecordingSchemaFake(answers=fake().answers, prompts=[])
+    recorder = Recorder()
+    llm = SchemaFake(callbacks=[recorder], answers=fake().answers, prompts=[])
     first = "lesson-plan" if language == "en" else "modul-ajar"
     plan = generate_plan(build_request(format=first, language=language, **base), llm=llm, retriever=retriever)
     regenerate_section(
@@ -154,24 +146,28 @@ def test_lesson_sections_and_regeneration_send_only_template_text(
         build_request(format="mendalam", language=language, **base), llm=llm, retriever=retriever
     )
     assert plan.stats["model_calls"] and deep.stats["model_calls"]
-    assert_all_from_prompts(llm.sent)
+    assert_all_from_prompts(recorder.sent)
 
 
 def test_structured_output_instruction_and_feedback_come_from_prompts() -> None:
-    llm = RecordingQuizFake(responses=["no json", '{"text": "Jakarta adalah ibu kota Indonesia."}'])
+    recorder = Recorder()
+    llm = RecordingChatModel(
+        responses=["no json", '{"text": "Jakarta adalah ibu kota Indonesia."}'], callbacks=[recorder]
+    )
     generate_structured(llm, load_prompt("model_check").render({}), TextDraft, attempts=2)
-    assert any("could not be used" in str(m.content) for m in llm.sent)
-    assert_all_from_prompts(llm.sent)
+    assert any("could not be used" in str(m.content) for m in recorder.sent)
+    assert_all_from_prompts(recorder.sent)
 
 
 def test_bank_enrichment_send_only_template_text(retriever: HybridRetriever) -> None:
     supported = (
         "Pecahan senilai diperoleh dengan mengalikan pembilang dan penyebut dengan bilangan yang sama."
     )
-    llm = RecordingSchemaFake(answers={**fake().answers, "TextDraft": {"text": supported}})
+    recorder = Recorder()
+    llm = SchemaFake(callbacks=[recorder], answers={**fake().answers, "TextDraft": {"text": supported}})
     request = build_request(format="modul-ajar", subject="matematika", kelas=4, topic="pecahan")
     plan = generate_plan(request, llm=llm, retriever=retriever)
     assert plan.stats["model_sentences"]["proposed"] >= 1
     unbanked = build_request(format="rpp", subject="ipa", kelas=7, topic="fotosintesis", use_bank=False)
     generate_plan(unbanked, llm=llm, retriever=retriever)
-    assert_all_from_prompts(llm.sent)
+    assert_all_from_prompts(recorder.sent)
