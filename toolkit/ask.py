@@ -10,16 +10,15 @@ from collections.abc import Iterator
 from typing import Literal
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field, field_validator
 
 from toolkit.index.retrieval import Citation, Hit, HybridRetriever, SearchFilters, format_passages
-from toolkit.prompts import PromptTemplate, load_prompt
+from toolkit.prompts import PromptTemplate, load_phrases, load_prompt
 
-LANGUAGE_INSTRUCTION = {
-    "id": "Kamu adalah asisten guru di Indonesia. Jawab dalam bahasa Indonesia yang singkat dan jelas.",
-    "en": "You are a teaching assistant. Answer in short, clear English.",
-}
-ANSWER_CUE = {"id": "Jawaban singkat:", "en": "Short answer:"}
+ASK_PROMPT = "ask_curriculum"
+ASK_PHRASES = "ask_curriculum_phrases"
+"""The template and its language-dependent pieces (``prompts/``)."""
 NOT_FOUND = {
     "id": "Tidak ada dokumen kurikulum yang cocok dengan pertanyaan ini. Coba kata lain atau hapus filter.",
     "en": "No curriculum document matches this question. Try other words or remove the filters.",
@@ -68,13 +67,23 @@ class Answer(BaseModel):
         return [hit.citation for hit in self.passages]
 
 
-def _values(request: AskRequest, hits: list[Hit]) -> dict[str, str]:
-    return {
+def prompt_messages(request: AskRequest, hits: list[Hit], template: PromptTemplate) -> list[BaseMessage]:
+    """The messages sent for ``request``: ``template`` filled from the request, passages and phrases.
+
+    The tool and the Prompt Lab both call this, so the Lab shows exactly what the tool sends; an
+    edited template may also use any other field of ``AskRequest`` (``{subject}``, ``{kelas}``).
+    """
+    phrases = load_phrases(ASK_PHRASES)
+    values = {
         "question": request.question.strip(),
-        "language_instruction": LANGUAGE_INSTRUCTION[request.language],
+        "language_instruction": phrases.text("language_instruction", request.language),
         "passages": format_passages(hits, max_chars=700),
-        "answer_cue": ANSWER_CUE[request.language],
+        "answer_cue": phrases.text("answer_cue", request.language),
     }
+    for name in template.variables - set(values):
+        if name in AskRequest.model_fields:
+            values[name] = str(getattr(request, name))
+    return template.render(values)
 
 
 def stream_answer(
@@ -89,8 +98,8 @@ def stream_answer(
     if not hits:
         yield NOT_FOUND[request.language], []
         return
-    prompt = template or load_prompt("ask_curriculum")
-    messages = prompt.render(_values(request, hits))
+    prompt = template or load_prompt(ASK_PROMPT)
+    messages = prompt_messages(request, hits, prompt)
     text = ""
     for chunk in llm.stream(messages, stop=prompt.stop or None):
         text += str(chunk.content)
@@ -104,7 +113,7 @@ def stream_answer(
 
 def answer_question(request: AskRequest, *, llm: BaseChatModel, retriever: HybridRetriever) -> Answer:
     """The complete answer with its passages."""
-    prompt = load_prompt("ask_curriculum")
+    prompt = load_prompt(ASK_PROMPT)
     text, hits = "", list[Hit]()
     for partial, found in stream_answer(request, llm=llm, retriever=retriever, template=prompt):
         text, hits = partial, found

@@ -156,9 +156,8 @@ def ask(
 @app.command()
 def check() -> None:
     """Check that the configured model answers (one short call) and the index opens."""
-    from langchain_core.messages import HumanMessage
-
     from toolkit.llm.provider_errors import call_provider
+    from toolkit.prompts import load_prompt
     from toolkit.services import Services
 
     settings = Settings()
@@ -166,7 +165,7 @@ def check() -> None:
     try:
         reply = call_provider(
             settings,
-            lambda: container.llm().invoke([HumanMessage(content="Ibu kota Indonesia adalah")], max_tokens=8),
+            lambda: container.llm().invoke(load_prompt("model_check").render({}), max_tokens=8),
         )
         chunks = container.store().count()
     except ToolkitError as exc:

@@ -13,10 +13,10 @@ import time
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import BaseModel
 
-from toolkit.ask import ANSWER_CUE, LANGUAGE_INSTRUCTION, AskRequest
+from toolkit.ask import AskRequest, prompt_messages
 from toolkit.index.lexical import tokenize
 from toolkit.index.metadata import detect_language
-from toolkit.index.retrieval import Hit, HybridRetriever, format_passages
+from toolkit.index.retrieval import Hit, HybridRetriever
 from toolkit.prompts import PromptTemplate, parse_prompt
 
 
@@ -46,23 +46,13 @@ def lab_checks(output: str, passages: list[Hit], language: str) -> dict[str, boo
 def run_template(
     template_text: str, request: AskRequest, *, llm: BaseChatModel, retriever: HybridRetriever
 ) -> LabRun:
-    """Run an ask-style template (request model ``toolkit.ask.AskRequest``) and record each step."""
+    """Run an ask-style template (request model ``toolkit.ask.AskRequest``) and record each step.
+
+    The messages come from ``toolkit.ask.prompt_messages``, the rendering the tool itself uses.
+    """
     template: PromptTemplate = parse_prompt(template_text)
     hits = retriever.search(request.question, k=request.k, filters=request.filters())
-    values = {
-        "question": request.question,
-        "language_instruction": LANGUAGE_INSTRUCTION[request.language],
-        "passages": format_passages(hits, max_chars=700),
-        "answer_cue": ANSWER_CUE[request.language],
-    }
-    values.update(
-        {
-            name: str(getattr(request, name))
-            for name in template.variables
-            if hasattr(request, name) and name not in values
-        }
-    )
-    messages = template.render(values)
+    messages = prompt_messages(request, hits, template)
     prompt_text = "\n\n".join(f"[{m.type}]\n{m.content}" for m in messages)
     started = time.perf_counter()
     output = str(llm.invoke(messages, stop=template.stop or None).content)

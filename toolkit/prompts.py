@@ -8,6 +8,13 @@ Only bare names are placeholders: a format spec (``{question:>100000000}``, whic
 request to gigabytes), a conversion (``{question!r}``) or attribute and index access
 (``{question.__class__}``, ``{passages[0]}``) is refused when the template is parsed, so an edited
 template (Prompt Lab) can do no more than the shipped ones.
+
+A phrase book (front matter ``kind: phrases``) holds the pieces a tool puts into a template's
+placeholders, such as the instruction for each lesson section or each quiz item type: parts
+introduced by ``[key.language]`` lines (``[prior_text.id]``, ``[prior_text.en]``), or ``[key]`` for
+a part that is the same in every language, with the same
+placeholder rule, checked against the same request model. Every word a tool sends to a model is in
+one of these files.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +36,16 @@ from toolkit.text import split_front_matter
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 _PART = re.compile(r"^\[(system|user)\]\s*$", re.MULTILINE)
+_PHRASE = re.compile(r"^\[([a-z][a-z0-9_]*(?:\.(?:id|en))?)\]\s*$", re.MULTILINE)
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_TEMPLATE_CHARS = 20_000
 """An edited template is at most this long (the shipped ones are under 3,000 characters)."""
 MAX_PROMPT_CHARS = 500_000
 """A filled-in prompt is at most this long (far beyond any model's context; a guard, not a budget)."""
+
+
+class NoValues(BaseModel):
+    """The request model of a template without placeholders (such as ``model_check.md``)."""
 
 
 def placeholder_problems(text: str) -> list[str]:
@@ -165,3 +178,103 @@ def load_prompt(name: str, prompts_dir: Path = PROMPTS_DIR) -> PromptTemplate:
     if not path.is_file():
         raise ToolkitError(f"Prompt file {path} is missing; reinstall the toolkit.")
     return parse_prompt(path.read_text(encoding="utf-8"), path)
+
+
+@dataclass
+class PhraseBook:
+    """One phrase file, parsed: pieces of prompt text by ``key.language``."""
+
+    name: str
+    version: str
+    request_model: str
+    phrases: dict[str, str]
+    extra_variables: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+    @property
+    def variables(self) -> set[str]:
+        """Every ``{placeholder}`` used in any phrase."""
+        return {
+            name for text in self.phrases.values() for _, name, _, _ in string.Formatter().parse(text) if name
+        }
+
+    def request_class(self) -> type[BaseModel]:
+        """The pydantic model named in ``request_model`` (``module.Class``)."""
+        return PromptTemplate("", "", self.request_model, "", "").request_class()
+
+    def problems(self) -> list[str]:
+        """Unknown placeholders, unused extra variables, and keys present in one language only."""
+        allowed = set(self.request_class().model_fields) | set(self.extra_variables)
+        keys = {key.rpartition(".")[0] for key in self.phrases if "." in key}
+        one_language = sorted(k for k in keys if not {f"{k}.id", f"{k}.en"} <= set(self.phrases))
+        return (
+            [f"unknown placeholder {{{name}}}" for name in sorted(self.variables - allowed)]
+            + [
+                f"declared extra variable '{name}' is not used"
+                for name in sorted(set(self.extra_variables) - self.variables)
+            ]
+            + [f"phrase '{key}' is not given in both id and en" for key in one_language]
+        )
+
+    def text(self, key: str, language: str, values: Mapping[str, Any] | None = None) -> str:
+        """The phrase ``key`` in ``language`` (``en``, else ``id``) with its placeholders filled in.
+
+        A part given without a language (``[key]``) serves every language.
+        """
+        full = f"{key}.{'en' if language == 'en' else 'id'}"
+        if full not in self.phrases and key in self.phrases:
+            full = key
+        if full not in self.phrases:
+            raise ToolkitError(f"Phrase file '{self.name}' has no part [{full}].")
+        template = self.phrases[full]
+        given = dict(values or {})
+        missing = {name for _, name, _, _ in string.Formatter().parse(template) if name} - set(given)
+        if missing:
+            raise ToolkitError(f"Phrase '{full}' is missing values for: {', '.join(sorted(missing))}.")
+        return template.format(**given)
+
+
+def parse_phrases(text: str, path: Path | None = None) -> PhraseBook:
+    """A phrase book from the text of a phrase file; ``ToolkitError`` when it is not a valid one."""
+    front, body = split_front_matter(text)
+    matches = list(_PHRASE.finditer(body))
+    phrases: dict[str, str] = {}
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(body)
+        phrases[match.group(1)] = body[match.end() : end].strip("\n")
+    problems = [problem for phrase in phrases.values() for problem in placeholder_problems(phrase)]
+    if not phrases or problems:
+        reason = problems[0] if problems else "it has no [key], [key.id] or [key.en] parts"
+        raise ToolkitError(f"Phrase file {path or '?'} cannot be used: {reason}.")
+    return PhraseBook(
+        name=_scalar(front.get("name"), path.stem if path else "phrases"),
+        version=_scalar(front.get("version"), "1"),
+        request_model=_scalar(front.get("request_model"), ""),
+        phrases=phrases,
+        extra_variables=_as_list(front.get("extra_variables")),
+        path=path,
+    )
+
+
+def is_phrase_file(text: str) -> bool:
+    """Whether a prompt file's front matter says ``kind: phrases``."""
+    return split_front_matter(text)[0].get("kind") == "phrases"
+
+
+def parse_prompt_file(path: Path) -> PromptTemplate | PhraseBook:
+    """Any file in ``prompts/``: a template or a phrase book."""
+    text = path.read_text(encoding="utf-8")
+    return parse_phrases(text, path) if is_phrase_file(text) else parse_prompt(text, path)
+
+
+@lru_cache(maxsize=64)
+def _cached_phrases(path: Path, mtime: float) -> PhraseBook:
+    return parse_phrases(path.read_text(encoding="utf-8"), path)
+
+
+def load_phrases(name: str, prompts_dir: Path = PROMPTS_DIR) -> PhraseBook:
+    """The phrase book ``prompts/<name>.md`` (parsed again when the file changes)."""
+    path = prompts_dir / f"{name}.md"
+    if not path.is_file():
+        raise ToolkitError(f"Prompt file {path} is missing; reinstall the toolkit.")
+    return _cached_phrases(path, path.stat().st_mtime)

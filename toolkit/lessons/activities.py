@@ -46,21 +46,8 @@ PHASE_NAMES = {
     "merdeka": (("Pendahuluan", "Opening"), ("Inti", "Core"), ("Penutup", "Closing")),
     "mendalam": (("Awal", "Opening"), ("Inti", "Core"), ("Penutup", "Closing")),
 }
-PHASE_INSTRUCTIONS = (
-    (
-        "tulis 1-2 langkah kegiatan pendahuluan (apersepsi, motivasi) untuk {topic}.",
-        "write 1-2 opening steps (activate prior knowledge, motivate) for {topic}.",
-    ),
-    (
-        "tulis 2-3 langkah kegiatan inti tentang {topic}; minimal satu langkah menganalisis, mengevaluasi "
-        "atau merancang.",
-        "write 2-3 core steps about {topic}; at least one step analyses, evaluates or designs.",
-    ),
-    (
-        "tulis 1-2 langkah penutup (menyimpulkan, refleksi) untuk {topic}.",
-        "write 1-2 closing steps (summarise, reflect) for {topic}.",
-    ),
-)
+PHASE_INSTRUCTIONS = ("activities_opening", "activities_core", "activities_closing")
+"""Keys of each phase's instruction in ``prompts/lesson_instructions.md``."""
 PHASE_EXPERIENCE: tuple[Experience, Experience, Experience] = ("memahami", "mengaplikasi", "merefleksi")
 PHASE_PRINCIPLE: tuple[Principle, Principle, Principle] = ("berkesadaran", "bermakna", "menggembirakan")
 TEMPLATE_STEPS: tuple[tuple[tuple[str, str, BloomLevel], ...], ...] = (
@@ -170,11 +157,10 @@ def activities_builder(deep: bool) -> Builder:
         for meeting_index, minutes in enumerate(context.request.duration.meeting_minutes()):
             phases = []
             for index, phase_total in enumerate(phase_minutes(minutes)):
-                instruction_id, instruction_en = PHASE_INSTRUCTIONS[index]
+                instruction = context.instruction(PHASE_INSTRUCTIONS[index])
                 if deep:
-                    instruction_id += " Beri label pengalaman belajar dan prinsipnya."
-                    instruction_en += " Label each step with its learning experience and principle."
-                draft = context.draft(schema, instruction_id, instruction_en, 230)
+                    instruction += " " + context.instruction("activities_deep_labels")
+                draft = context.draft(schema, instruction, 230)
                 label = names[index][1] if context.language == "en" else names[index][0]
                 if draft is not None and any(copies_passage(step.text, context) for step in draft.steps):
                     context.notes.append(
@@ -328,14 +314,10 @@ def cycles_builder() -> Builder:
         drafted = False
         for index, cycle_total in enumerate(minutes):
             last = index == len(minutes) - 1
-            draft = context.draft(
-                drafts.CycleDraft,
-                f"tulis siklus belajar {index + 1} dari {len(minutes)} tentang {{topic}}"
-                + (" yang menuntut menganalisis atau mengevaluasi." if last else "."),
-                f"write learning cycle {index + 1} of {len(minutes)} about {{topic}}"
-                + (" that asks learners to analyse or evaluate." if last else "."),
-                300,
+            instruction = context.instruction(
+                "cycle_last" if last else "cycle", number=index + 1, count=len(minutes)
             )
+            draft = context.draft(drafts.CycleDraft, instruction, 300)
             if draft is None:
                 cycles.append(fallback.cycles[index])
                 continue

@@ -16,7 +16,7 @@ from toolkit.lessons.models import (
     LessonRequest,
     SourceRef,
 )
-from toolkit.lessons.prompting import Drafter
+from toolkit.lessons.prompting import Drafter, instruction_text
 
 
 @dataclass
@@ -43,14 +43,16 @@ class BuildContext:
         text = english if self.language == "en" else indonesian
         return text.replace("{topic}", self.request.topic)
 
-    def draft(
-        self, schema: type[BaseModel], instruction_id: str, instruction_en: str, max_tokens: int = 200
-    ) -> Any:
-        """The model's draft for this section (None when it gave none)."""
+    def instruction(self, key: str, **values: object) -> str:
+        """The instruction ``key`` of ``prompts/lesson_instructions.md`` in the plan's language."""
+        return instruction_text(self.request, key, **values)
+
+    def draft(self, schema: type[BaseModel], instruction: str, max_tokens: int = 200) -> Any:
+        """The model's draft for this section (None when it gave none); ``instruction`` from ``instruction``."""
         result = self.drafter(
             schema,
             title=self.spec.title(self.language),
-            instruction=self.say(instruction_id, instruction_en),
+            instruction=instruction,
             sources=self.sources,
             problems=self.problems,
             max_tokens=max_tokens,
@@ -96,15 +98,17 @@ def with_draft(
     template: Callable[[BuildContext], BaseModel],
     compose: Callable[[BuildContext, Any], BaseModel | None],
     schema: type[BaseModel],
-    instruction_id: str,
-    instruction_en: str,
+    instruction: str,
     max_tokens: int = 200,
     author_if_drafted: Author = "model",
 ) -> Builder:
-    """A builder whose prose comes from the model's draft, composed by ``compose``."""
+    """A builder whose prose comes from the model's draft, composed by ``compose``.
+
+    ``instruction`` is the key of the section's instruction in ``prompts/lesson_instructions.md``.
+    """
 
     def build(context: BuildContext) -> Built:
-        draft = context.draft(schema, instruction_id, instruction_en, max_tokens)
+        draft = context.draft(schema, context.instruction(instruction), max_tokens)
         content = compose(context, draft) if draft is not None else None
         if content is None:
             return Built(template(context), "code", list(context.notes))

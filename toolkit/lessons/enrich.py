@@ -13,11 +13,10 @@ from pydantic import BaseModel
 
 from toolkit.bank.loader import card_passage
 from toolkit.bank.models import TopicCard
-from toolkit.errors import StructuredOutputError, ToolkitError
 from toolkit.lessons.context import BuildContext
 from toolkit.lessons.drafts import TextDraft
 from toolkit.lessons.models import TextContent
-from toolkit.llm.provider_errors import explain_provider_error
+from toolkit.llm.provider_errors import as_provider_error, is_provider_failure
 from toolkit.llm.structured import generate_structured
 from toolkit.prompts import load_prompt
 from toolkit.quiz.text import content_words, sentences
@@ -86,17 +85,15 @@ def enrich_text(context: BuildContext, content: BaseModel) -> tuple[BaseModel, i
         draft = generate_structured(
             llm, template.render(values.model_dump()), TextDraft, attempts=1, max_tokens=120
         )
-    except StructuredOutputError:
-        return (
-            content,
-            0,
-            context.say("Model tidak memberi tambahan yang sah.", "The model gave no valid addition."),
-        )
-    except ToolkitError:
-        raise
     except Exception as exc:
+        if not is_provider_failure(exc):
+            return (
+                content,
+                0,
+                context.say("Model tidak memberi tambahan yang sah.", "The model gave no valid addition."),
+            )
         if settings is not None:
-            raise explain_provider_error(exc, settings) from exc
+            raise as_provider_error(exc, settings) from exc
         raise
     finally:
         context.drafter.calls += 1

@@ -46,6 +46,7 @@ from toolkit.lessons.models import (
     SourceRef,
 )
 from toolkit.lessons.prompting import Drafter
+from toolkit.llm.loop import generate_checked
 from toolkit.settings import Settings
 
 EventKind = Literal["grounded", "section", "done", "error"]
@@ -110,6 +111,9 @@ def write_section(
 ) -> PlanSection:
     """Build one section, check it, regenerate once if it fails, repair with code if it still fails.
 
+    The draft-check-regenerate steps are the shared loop ``toolkit.llm.loop.generate_checked``;
+    sections that never ask the model are checked once and not regenerated.
+
     With a topic card, the sections the bank can fill are composed from the card (``from_card``);
     the model, when used, may only add sentences that pass ``enrich.accept_sentences``.
     """
@@ -127,30 +131,31 @@ def write_section(
         composed = COMPOSERS[spec.builder](context)
         if composed is not None:
             return _write_from_card(plan, spec, context, composed)
-    built = builder.build(context)
-    section = PlanSection(
-        key=spec.key,
-        title=spec.title(plan.request.language),
-        kind=spec.kind,
-        content=built.content.model_dump(mode="json"),
-        sources=sources,
-        author=built.author,
-        notes=list(built.notes),
-    )
-    if spec.builder == "references":
-        section.sources = plan.sources()
-    _replace(plan, section)
-    stats = {"draft_passed": True, "regenerated": False, "repaired": False}
-    failures = failures_for(plan, spec.key)
-    if failures and builder.uses_model:
-        stats["draft_passed"] = False
-        stats["regenerated"] = True
-        problems = " ".join(failure.message for failure in failures)
+    first: PlanSection | None = None
+    retry_context = context
+
+    def draft(attempt: int, problems: str) -> PlanSection:
+        nonlocal first, retry_context
+        if attempt == 0:
+            built = builder.build(context)
+            first = PlanSection(
+                key=spec.key,
+                title=spec.title(plan.request.language),
+                kind=spec.kind,
+                content=built.content.model_dump(mode="json"),
+                sources=sources,
+                author=built.author,
+                notes=list(built.notes),
+            )
+            if spec.builder == "references":
+                first.sources = plan.sources()
+            return first
+        assert first is not None
         retry_context = BuildContext(
             request=plan.request, spec=spec, plan=plan, sources=sources, drafter=drafter, problems=problems
         )
         rebuilt = builder.build(retry_context)
-        section = section.model_copy(
+        return first.model_copy(
             update={
                 "content": rebuilt.content.model_dump(mode="json"),
                 "author": rebuilt.author,
@@ -160,27 +165,33 @@ def write_section(
                 ],
             }
         )
-        _replace(plan, section)
+
+    def validate(candidate: PlanSection) -> tuple[PlanSection, str]:
+        _replace(plan, candidate)
+        return candidate, " ".join(failure.message for failure in failures_for(plan, spec.key))
+
+    outcome = generate_checked(draft, validate, regenerate=builder.uses_model, unusable=None)
+    assert outcome.value is not None  # builders always build (code templates never fail to)
+    section = outcome.value
+    regenerated = builder.uses_model and outcome.status != "passed"
+    stats = {"draft_passed": outcome.status == "passed", "regenerated": regenerated, "repaired": False}
+    if regenerated and not outcome.usable:
         failures = failures_for(plan, spec.key)
-        if failures:
-            failing = {failure.name for failure in failures}
-            content = CONTENT_MODELS[spec.kind].model_validate(section.content)
-            fixed, kept_model_text = repair(retry_context, content, failing)
-            section = section.model_copy(
-                update={
-                    "content": fixed.model_dump(mode="json"),
-                    "author": "model+code" if kept_model_text else "code",
-                    "notes": [
-                        *section.notes,
-                        _say(plan, "Masih gagal cek, diperbaiki kode: ", "Still failing, repaired by code: ")
-                        + " ".join(f.message for f in failures),
-                    ],
-                }
-            )
-            stats["repaired"] = True
-            _replace(plan, section)
-    elif failures:
-        stats["draft_passed"] = False
+        content = CONTENT_MODELS[spec.kind].model_validate(section.content)
+        fixed, kept_model_text = repair(retry_context, content, {failure.name for failure in failures})
+        section = section.model_copy(
+            update={
+                "content": fixed.model_dump(mode="json"),
+                "author": "model+code" if kept_model_text else "code",
+                "notes": [
+                    *section.notes,
+                    _say(plan, "Masih gagal cek, diperbaiki kode: ", "Still failing, repaired by code: ")
+                    + " ".join(f.message for f in failures),
+                ],
+            }
+        )
+        stats["repaired"] = True
+        _replace(plan, section)
     section.checks = section_checks(plan, spec.key)
     _replace(plan, section)
     plan.stats.setdefault("sections", {})[spec.key] = stats

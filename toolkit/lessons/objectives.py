@@ -86,12 +86,7 @@ def objectives_builder() -> Builder:
 
     def build(context: BuildContext) -> Built:
         schema = drafts.ObjectivesDraftEn if context.language == "en" else drafts.ObjectivesDraftId
-        draft = context.draft(
-            schema,
-            "tulis 2-3 tujuan pembelajaran tentang {topic}: pilih kata kerja operasional, lalu isi yang diukur.",
-            "write 2-3 learning objectives about {topic}: choose an operational verb, then what is measured.",
-            200,
-        )
+        draft = context.draft(schema, context.instruction("objectives"), 200)
         if draft is None:
             return Built(objectives_template(context), "code", list(context.notes))
         return Built(compose_objectives(context, draft), "model+code", list(context.notes))
@@ -113,12 +108,7 @@ def outcome_builder() -> Builder:
 
     def build(context: BuildContext) -> Built:
         schema = drafts.OutcomeDraftEn if context.language == "en" else drafts.OutcomeDraftId
-        draft = context.draft(
-            schema,
-            "tulis satu hasil belajar: kata kerja operasional dan isinya.",
-            "write one learning outcome: an operational verb and what it acts on.",
-            90,
-        )
+        draft = context.draft(schema, context.instruction("outcome"), 90)
         if draft is None:
             return Built(outcome_template(context), "code", list(context.notes))
         text = objective_sentence(context, draft.verb, draft.content, outcome=True)

@@ -12,52 +12,52 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
-from toolkit.errors import ProviderError, StructuredOutputError, ToolkitError
 from toolkit.lessons.grounding import format_sources
 from toolkit.lessons.models import LessonRequest, SourceRef
 from toolkit.llm.local_chat import LocalChatModel
-from toolkit.llm.provider_errors import explain_provider_error
+from toolkit.llm.provider_errors import as_provider_error, is_provider_failure
 from toolkit.llm.structured import generate_structured
-from toolkit.prompts import PromptTemplate, load_prompt
+from toolkit.prompts import PromptTemplate, load_phrases, load_prompt
 from toolkit.settings import Settings
 
 DraftT = TypeVar("DraftT", bound=BaseModel)
 
-ROLE = {
-    "id": "Kamu guru berpengalaman di Indonesia. Tulis bagian rencana pembelajaran dalam bahasa Indonesia "
-    "yang singkat, jelas dan sesuai kutipan kurikulum.",
-    "en": "You are an experienced teacher. Write one part of a lesson plan in short, clear English that "
-    "follows the curriculum passages.",
-}
-PASSAGES_HEADING = {"id": "Kutipan kurikulum:", "en": "Curriculum passages:"}
-ANSWER_CUE = {"id": "Jawaban (JSON):", "en": "Answer (JSON):"}
-FIX_HEADING = {"id": "Perbaiki masalah ini:", "en": "Fix this problem:"}
+SECTION_PROMPT = "lesson_section"
+REGENERATE_PROMPT = "lesson_regenerate"
+INSTRUCTIONS = "lesson_instructions"
+"""Prompt files: ``lesson_section_<language>.md``, ``lesson_regenerate_<language>.md`` and the
+phrase book ``lesson_instructions.md`` (the instruction for each section)."""
 
 
 class SectionPrompt(BaseModel):
-    """What the section prompts are filled with (besides the passages and the answer cue)."""
+    """What the section prompts are filled with (besides the passages and the problems to fix)."""
 
-    role: str = Field(max_length=400)
-    passages_heading: str = Field(max_length=60)
-    context_line: str = Field(max_length=400)
+    subject_name: str = Field(max_length=120)
+    fase: str = Field(max_length=20)
+    kelas_label: str = Field(max_length=40)
+    topic: str = Field(max_length=300)
     section_title: str = Field(max_length=120)
     instruction: str = Field(max_length=800)
-    fix_heading: str = Field(default="", max_length=60)
 
 
-def context_line(request: LessonRequest) -> str:
-    """``Mata pelajaran IPA, Fase D, kelas 7. Topik: fotosintesis.``"""
-    if request.language == "en":
-        return (
-            f"Subject: {request.subject_name}, fase {request.fase}, grade {request.kelas_label}. "
-            f"Topic: {request.topic}."
-        )
-    return (
-        f"Mata pelajaran {request.subject_name}, Fase {request.fase}, kelas {request.kelas_label}. "
-        f"Topik: {request.topic}."
-    )
+def section_values(request: LessonRequest, title: str, instruction: str) -> dict[str, str]:
+    """The request-model values of a section prompt for ``request``."""
+    return SectionPrompt(
+        subject_name=request.subject_name,
+        fase=str(request.fase),
+        kelas_label=str(request.kelas_label),
+        topic=request.topic,
+        section_title=title,
+        instruction=instruction,
+    ).model_dump()
+
+
+def instruction_text(request: LessonRequest, key: str, **values: object) -> str:
+    """The instruction ``key`` of ``lesson_instructions.md`` in the plan's language, topic filled in."""
+    return load_phrases(INSTRUCTIONS).text(key, request.language, {"topic": request.topic, **values})
 
 
 @dataclass
@@ -75,17 +75,36 @@ class Drafter:
     _regenerate: PromptTemplate | None = None
 
     def templates(self) -> tuple[PromptTemplate, PromptTemplate]:
-        """The two prompt files (loaded once)."""
+        """The two prompt files of the plan's language (loaded once)."""
         if self._section is None or self._regenerate is None:
-            self._section = load_prompt("lesson_section")
-            self._regenerate = load_prompt("lesson_regenerate")
+            language = "en" if self.request.language == "en" else "id"
+            self._section = load_prompt(f"{SECTION_PROMPT}_{language}")
+            self._regenerate = load_prompt(f"{REGENERATE_PROMPT}_{language}")
         return self._section, self._regenerate
 
     @property
     def prompt_version(self) -> str:
         """Versions of the prompt files in use."""
         section, regenerate = self.templates()
-        return f"lesson_section v{section.version}, lesson_regenerate v{regenerate.version}"
+        instructions = load_phrases(INSTRUCTIONS)
+        return (
+            f"{section.name} v{section.version}, {regenerate.name} v{regenerate.version}, "
+            f"{instructions.name} v{instructions.version}"
+        )
+
+    def messages(
+        self, *, title: str, instruction: str, sources: list[SourceRef], problems: str = ""
+    ) -> list[BaseMessage]:
+        """The messages sent for one section draft (the regeneration prompt when ``problems`` is set)."""
+        section_template, regenerate_template = self.templates()
+        template = regenerate_template if problems else section_template
+        values = {
+            **section_values(self.request, title, instruction),
+            "passages": format_sources(sources, max_chars=420),
+        }
+        if problems:
+            values["problems"] = problems
+        return template.render(values)
 
     def __call__(
         self,
@@ -100,34 +119,13 @@ class Drafter:
         """The model's draft, or None when it gave no valid one (``ProviderError`` when it failed)."""
         if self.llm is None or not self.request.use_model:
             return None
-        language = self.request.language
-        section_template, regenerate_template = self.templates()
-        template = regenerate_template if problems else section_template
-        values: dict[str, str] = {
-            "role": ROLE[language],
-            "passages_heading": PASSAGES_HEADING[language],
-            "passages": format_sources(sources, max_chars=420),
-            "context_line": context_line(self.request),
-            "section_title": title,
-            "instruction": instruction,
-            "answer_cue": ANSWER_CUE[language],
-        }
-        if problems:
-            values["problems"] = problems
-            values["fix_heading"] = FIX_HEADING[language]
-        messages = template.render(values)
+        messages = self.messages(title=title, instruction=instruction, sources=sources, problems=problems)
         self.calls += 1
         try:
             attempts = 1 if isinstance(self.llm, LocalChatModel) else self.attempts
             return generate_structured(self.llm, messages, schema, attempts=attempts, max_tokens=max_tokens)
-        except StructuredOutputError as exc:
+        except Exception as exc:
+            if is_provider_failure(exc):
+                raise as_provider_error(exc, self.settings) from exc
             self.failures.append(f"{title}: {exc}")
             return None
-        except ToolkitError:
-            raise
-        except Exception as exc:
-            if self.settings is not None:
-                raise explain_provider_error(exc, self.settings) from exc
-            raise ProviderError(
-                f"The model could not answer: {type(exc).__name__}: {str(exc)[:200]}"
-            ) from exc

@@ -176,8 +176,7 @@ def compose_list(context: BuildContext, draft: drafts.ListDraft) -> BaseModel:
 
 
 def prose(
-    indonesian_instruction: str,
-    english_instruction: str,
+    instruction: str,
     template_id: str,
     template_en: str,
     max_tokens: int = 160,
@@ -187,15 +186,13 @@ def prose(
         text_template(template_id, template_en),
         compose_text,
         drafts.TextDraft,
-        indonesian_instruction,
-        english_instruction,
+        instruction,
         max_tokens,
     )
 
 
 def bullet_list(
-    indonesian_instruction: str,
-    english_instruction: str,
+    instruction: str,
     template_id: list[str],
     template_en: list[str],
     max_tokens: int = 200,
@@ -205,8 +202,7 @@ def bullet_list(
         list_template(template_id, template_en),
         compose_list,
         drafts.ListDraft,
-        indonesian_instruction,
-        english_instruction,
+        instruction,
         max_tokens,
     )
 
@@ -286,12 +282,7 @@ def assessment_builder(kind: str) -> Builder:
         schema: type[BaseModel] = (
             drafts.AssessmentDraftMendalam if kind == "mendalam" else drafts.AssessmentDraftMerdeka
         )
-        draft = context.draft(
-            schema,
-            "tulis satu kalimat untuk tiap tahap asesmen tentang {topic}.",
-            "write one sentence for each assessment stage about {topic}.",
-            220,
-        )
+        draft = context.draft(schema, context.instruction("assessment"), 220)
         if draft is None:
             return Built(template(context), "code", list(context.notes))
         texts = list(draft.model_dump().values())

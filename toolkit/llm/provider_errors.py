@@ -1,14 +1,38 @@
-"""Turn provider exceptions (OpenAI client, HTTP, llama.cpp) into one clear sentence."""
+"""Provider failures: the one test of what counts as one, and one clear sentence for each.
+
+``is_provider_failure`` is the only place that decides whether an exception raised while asking a
+model means the provider failed (server down, refused key, timeout, llama.cpp crash), so the tool
+stops or continues without the model, or that the model's output was unusable, so the tool drops
+the draft and repairs or falls back. Every tool (lessons, quiz, enrichment, the command line) asks it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from toolkit.errors import ProviderError, ToolkitError
+from toolkit.errors import ProviderError, StructuredOutputError, ToolkitError
 from toolkit.settings import Settings
 
 T = TypeVar("T")
+
+UNUSABLE_OUTPUT: tuple[type[Exception], ...] = (StructuredOutputError, ValueError, TypeError, IndexError)
+"""Exceptions that mean the model answered but its answer could not be used (never a provider failure):
+no valid structured output after the allowed tries, or a draft that does not make a valid item."""
+
+
+def is_provider_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` means the model provider failed rather than that its output was unusable."""
+    return not isinstance(exc, UNUSABLE_OUTPUT)
+
+
+def as_provider_error(exc: BaseException, settings: Settings | None) -> ToolkitError:
+    """``exc`` as an error with one clear sentence: toolkit errors as they are, others explained."""
+    if isinstance(exc, ToolkitError):
+        return exc
+    if settings is not None:
+        return explain_provider_error(exc, settings)
+    return ProviderError(f"The model could not answer: {type(exc).__name__}: {str(exc)[:200]}")
 
 
 def explain_provider_error(exc: BaseException, settings: Settings) -> ProviderError:
@@ -69,4 +93,4 @@ def call_provider(settings: Settings, call: Callable[[], T]) -> T:
     except ToolkitError:
         raise
     except Exception as exc:
-        raise explain_provider_error(exc, settings) from exc
+        raise as_provider_error(exc, settings) from exc

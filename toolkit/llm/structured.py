@@ -22,8 +22,10 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit.errors import StructuredOutputError
 from toolkit.llm.local_chat import LocalChatModel
+from toolkit.prompts import load_phrases
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+STRUCTURED_PHRASES = "structured_output"
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
@@ -49,16 +51,20 @@ def extract_json(text: str) -> Any:
     raise ValueError(f"no valid JSON object found ({last_error})")
 
 
+class StructuredPrompt(BaseModel):
+    """Values of the phrases in ``prompts/structured_output.md``."""
+
+    json_schema: str = ""
+    error: str = ""
+
+
 def _json_instruction(schema: type[BaseModel]) -> str:
-    return "Answer with one JSON object only, no other text, matching this JSON schema:\n" + json.dumps(
-        schema.model_json_schema(), ensure_ascii=False
-    )
+    values = StructuredPrompt(json_schema=json.dumps(schema.model_json_schema(), ensure_ascii=False))
+    return load_phrases(STRUCTURED_PHRASES).text("json_instruction", "", {"json_schema": values.json_schema})
 
 
 def _feedback(error: Exception) -> str:
-    return (
-        f"The previous answer could not be used: {str(error)[:600]}\nReturn the corrected JSON object only."
-    )
+    return load_phrases(STRUCTURED_PHRASES).text("feedback", "", {"error": str(error)[:600]})
 
 
 def _attempt(

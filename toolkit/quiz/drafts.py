@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
 from toolkit.llm.structured import generate_structured
-from toolkit.prompts import load_prompt
+from toolkit.prompts import load_phrases, load_prompt
 from toolkit.quiz.fallback import objective_for, shuffled
 from toolkit.quiz.models import Bloom, Difficulty, Evidence, MatchPair, Passage, QuestionType, QuizItem
 
 ITEM_PROMPT = "quiz_item"
+ITEM_PHRASES = "quiz_item_phrases"
+"""The template and its pieces (language instruction, one instruction per item type, feedback)."""
 PROMPT_PASSAGE_CHARS = 1200
 Short = Annotated[str, Field(max_length=80)]
 Word = Annotated[str, Field(max_length=40)]
@@ -109,37 +112,9 @@ DRAFTS: dict[QuestionType, type[BaseModel]] = {
     "essay": EssayDraft,
 }
 
-TYPE_INSTRUCTIONS: dict[str, dict[QuestionType, str]] = {
-    "id": {
-        "mc": "pilihan ganda: question, empat options, answer = nomor opsi yang benar (1-4), evidence, explanation",
-        "mr": "pilihan ganda kompleks: question, lima options, answers = nomor-nomor opsi yang benar, evidence",
-        "tf": "benar/salah: statement dengan kata-kata sendiri (jangan menyalin kalimat), is_true, evidence",
-        "short": "isian singkat: question, answers = jawaban singkat yang diterima, evidence",
-        "match": "menjodohkan: pairs (left = istilah, right = pengertian), evidence",
-        "order": "mengurutkan: question, steps dalam urutan yang benar, evidence",
-        "essay": "uraian: question, guide = poin jawaban yang diharapkan, evidence",
-    },
-    "en": {
-        "mc": "multiple choice: question, four options, answer = number of the right option (1-4), evidence",
-        "mr": "multiple response: question, five options, answers = numbers of the right options, evidence",
-        "tf": "true/false: statement in your own words (do not copy a sentence), is_true, evidence",
-        "short": "short answer: question, answers = accepted short answers, evidence",
-        "match": "matching: pairs (left = term, right = meaning), evidence",
-        "order": "ordering: question, steps in the right order, evidence",
-        "essay": "essay: question, guide = points a good answer makes, evidence",
-    },
-}
-LANGUAGE_INSTRUCTION = {
-    "id": "Kamu guru di Indonesia yang menulis soal kuis dalam bahasa Indonesia.",
-    "en": "You are a teacher writing quiz items in English.",
-}
 MATCH_STEM = {
     "id": "Jodohkan setiap istilah dengan pengertiannya.",
     "en": "Match each term with its meaning.",
-}
-FEEDBACK = {
-    "id": "Soal sebelumnya ditolak: {reason}. Buat soal lain.",
-    "en": "The last item was rejected: {reason}. Write another.",
 }
 
 
@@ -156,23 +131,34 @@ def draft_item(
 ) -> BaseModel:
     """One draft of ``kind`` from ``passage`` (``StructuredOutputError`` when the output is unusable)."""
     lang = "en" if language == "en" else "id"
-    template = load_prompt(ITEM_PROMPT)
     request = ItemPromptRequest(
         topic=topic[:300] or "-",
         passage=passage.text[:PROMPT_PASSAGE_CHARS],
         citation=passage.citation[:200],
         language=lang,
     )
+    return generate_structured(
+        llm,
+        item_messages(request, kind, rejected_because),
+        DRAFTS[kind],
+        attempts=attempts,
+        max_tokens=max_tokens,
+    )
+
+
+def item_messages(
+    request: ItemPromptRequest, kind: QuestionType, rejected_because: str = ""
+) -> list[BaseMessage]:
+    """The messages that ask for one item: ``quiz_item.md`` filled from ``quiz_item_phrases.md``."""
+    phrases = load_phrases(ITEM_PHRASES)
+    feedback = phrases.text("feedback", request.language, {"reason": rejected_because[:200]})
     values = {
         **request.model_dump(),
-        "language_instruction": LANGUAGE_INSTRUCTION[lang],
-        "type_instruction": TYPE_INSTRUCTIONS[lang][kind],
-        "feedback": FEEDBACK[lang].format(reason=rejected_because[:200]) if rejected_because else "",
-        "answer_cue": "JSON:",
+        "language_instruction": phrases.text("language_instruction", request.language),
+        "type_instruction": phrases.text(f"type_{kind}", request.language),
+        "feedback": feedback if rejected_because else "",
     }
-    return generate_structured(
-        llm, template.render(values), DRAFTS[kind], attempts=attempts, max_tokens=max_tokens
-    )
+    return load_prompt(ITEM_PROMPT).render(values)
 
 
 def _draft_fields(draft: BaseModel, language: str) -> dict[str, Any]:

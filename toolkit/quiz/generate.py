@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from toolkit.bank.match import CardMatch, match_card
-from toolkit.errors import ProviderError, StructuredOutputError, ToolkitError
+from toolkit.errors import ProviderError, ToolkitError
 from toolkit.index.retrieval import HybridRetriever
-from toolkit.prompts import load_prompt
+from toolkit.llm.loop import generate_checked
+from toolkit.llm.provider_errors import is_provider_failure
+from toolkit.prompts import load_phrases, load_prompt
 from toolkit.quiz.bank_items import BANK_PASSAGE_ID, bank_candidates, bank_passage, order_for
 from toolkit.quiz.checks import run_deterministic_checks
-from toolkit.quiz.drafts import ITEM_PROMPT, draft_item, item_from_draft
+from toolkit.quiz.drafts import ITEM_PHRASES, ITEM_PROMPT, draft_item, item_from_draft
 from toolkit.quiz.fallback import FallbackPool
 from toolkit.quiz.models import (
     TYPE_NAMES,
@@ -36,7 +38,7 @@ from toolkit.quiz.models import (
 )
 from toolkit.quiz.sources import gather_passages
 from toolkit.quiz.text import normalise
-from toolkit.quiz.verify import CHECK_PROMPT, extractive_check, model_check
+from toolkit.quiz.verify import CHECK_PHRASES, CHECK_PROMPT, extractive_check, model_check
 from toolkit.settings import Settings
 
 __all__ = ["Progress", "QuizBuilder", "check_item", "generate_quiz"]
@@ -137,10 +139,6 @@ def _bloom(request: QuizRequest, kind: QuestionType, position: int) -> Bloom:
     return DEFAULT_BLOOM[kind]
 
 
-def _is_provider_failure(exc: Exception) -> bool:
-    return not isinstance(exc, StructuredOutputError | ValueError | TypeError | IndexError)
-
-
 class QuizBuilder:
     """State of one run of ``generate_quiz``."""
 
@@ -217,7 +215,7 @@ class QuizBuilder:
                 replacing=self.replacing,
             )
         except Exception as exc:
-            if item.origin == "model" or not _is_provider_failure(exc):
+            if item.origin == "model" or not is_provider_failure(exc):
                 raise
             self.provider_failed(exc)
             return check_item(item, self.passages, self.items, llm=None, language=self.request.language)
@@ -230,46 +228,53 @@ class QuizBuilder:
 
     # -- the two paths ------------------------------------------------------------------------
     def model_item(self, kind: QuestionType, position: int) -> QuizItem | None:
-        """A verified model item after at most two drafts (None when both fail)."""
+        """A verified model item after at most two drafts (None when both fail).
+
+        The shared loop (``toolkit.llm.loop``) drafts from one passage, checks the item, and drafts
+        once more from the next passage with the reason; every rejected draft is dropped with it.
+        """
         assert self.llm is not None
-        reason = ""
+        llm = self.llm
         started = time.perf_counter()
-        try:
-            for attempt in range(2):
-                passage = self.passages[(position + attempt) % len(self.passages)]
-                self.stats["model_drafts"] += 1
-                try:
-                    draft = draft_item(
-                        self.llm,
-                        kind,
-                        passage,
-                        topic=self.request.query,
-                        language=self.request.language,
-                        rejected_because=reason,
-                        max_tokens=self.request.draft_max_tokens,
-                    )
-                    item = item_from_draft(
-                        draft,
-                        kind,
-                        passage,
-                        language=self.request.language,
-                        bloom=_bloom(self.request, kind, position),
-                        difficulty=_difficulty(self.request, position),
-                        objective=self.request.objective,
-                    )
-                except (StructuredOutputError, ValueError, IndexError) as exc:
-                    reason = f"unusable model output ({str(exc)[:120]})"
-                    self.dropped.append(
-                        DroppedItem(type=kind, stem="(model output)", origin="model", reason=reason)
-                    )
-                    continue
-                item = self._check(item)
-                self._record(item)
-                if item.verified:
-                    return item
-                reason = item.failure_reason()
+
+        def draft(attempt: int, reason: str) -> QuizItem:
+            passage = self.passages[(position + attempt) % len(self.passages)]
+            self.stats["model_drafts"] += 1
+            drafted = draft_item(
+                llm,
+                kind,
+                passage,
+                topic=self.request.query,
+                language=self.request.language,
+                rejected_because=reason,
+                max_tokens=self.request.draft_max_tokens,
+            )
+            return item_from_draft(
+                drafted,
+                kind,
+                passage,
+                language=self.request.language,
+                bloom=_bloom(self.request, kind, position),
+                difficulty=_difficulty(self.request, position),
+                objective=self.request.objective,
+            )
+
+        def validate(item: QuizItem) -> tuple[QuizItem, str]:
+            item = self._check(item)
+            self._record(item)
+            return item, "" if item.verified else item.failure_reason()
+
+        def reject(item: QuizItem | None, reason: str) -> None:
+            if item is None:
+                self.dropped.append(
+                    DroppedItem(type=kind, stem="(model output)", origin="model", reason=reason)
+                )
+            else:
                 self._drop(item, reason)
-            return None
+
+        try:
+            outcome = generate_checked(draft, validate, on_reject=reject)
+            return outcome.value if outcome.usable else None
         finally:
             self.stats["seconds_model"] += time.perf_counter() - started
 
@@ -317,7 +322,7 @@ class QuizBuilder:
                 try:
                     item = self.model_item(kind, position)
                 except Exception as exc:
-                    if not _is_provider_failure(exc):
+                    if not is_provider_failure(exc):
                         raise
                     self.provider_failed(exc)
             if item is None:
@@ -408,6 +413,8 @@ def generate_quiz(
         prompt_versions={
             ITEM_PROMPT: load_prompt(ITEM_PROMPT).version,
             CHECK_PROMPT: load_prompt(CHECK_PROMPT).version,
+            ITEM_PHRASES: load_phrases(ITEM_PHRASES).version,
+            CHECK_PHRASES: load_phrases(CHECK_PHRASES).version,
         },
         stats=builder.stats,
     )

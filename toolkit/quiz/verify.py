@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
-from toolkit.errors import ProviderError
+from toolkit.llm.provider_errors import is_provider_failure
 from toolkit.llm.structured import generate_structured
-from toolkit.prompts import load_prompt
+from toolkit.prompts import load_phrases, load_prompt
 from toolkit.quiz.checks import evidence_segments
 from toolkit.quiz.models import TRUE_FALSE_WORDS, CheckResult, QuizItem
 from toolkit.quiz.text import contains_normalised, content_words, normalise, words
@@ -24,11 +25,8 @@ BLANK = re.compile(r"_{3,}|\.{4,}")
 NEGATIONS = frozenset({"tidak", "bukan", "tanpa", "not", "never", "no", "without"})
 
 CHECK_PROMPT = "quiz_check"
-CHECK_CUE = {"id": "Jawaban (JSON):", "en": "Answer (JSON):"}
-CHECK_INSTRUCTION = {
-    "id": "Jawab soal hanya berdasarkan kutipan. Tulis nomor pilihan yang benar.",
-    "en": "Answer the question from the quotation only. Write the number of the right choice.",
-}
+CHECK_PHRASES = "quiz_check_phrases"
+"""The re-answer template and its language-dependent pieces (instruction, answer cue)."""
 
 
 class CheckPromptRequest(BaseModel):
@@ -188,11 +186,21 @@ def _choices_text(item: QuizItem, language: str) -> tuple[str, list[str]]:
     return "\n".join(lines), choices
 
 
+def check_messages(request: CheckPromptRequest) -> list[BaseMessage]:
+    """The re-answer messages: ``quiz_check.md`` filled from ``quiz_check_phrases.md``."""
+    phrases = load_phrases(CHECK_PHRASES)
+    values = {
+        **request.model_dump(),
+        "instruction": phrases.text("instruction", request.language),
+        "answer_cue": phrases.text("answer_cue", request.language),
+    }
+    return load_prompt(CHECK_PROMPT).render(values)
+
+
 def model_reanswer(item: QuizItem, llm: BaseChatModel, language: str) -> list[str] | None:
     """The item answered by a separate model call that sees the evidence, never the key."""
     if item.evidence is None:
         return None
-    template = load_prompt(CHECK_PROMPT)
     choices_text, choices = _choices_text(item, language)
     request = CheckPromptRequest(
         evidence=item.evidence.quote[:2000],
@@ -200,12 +208,7 @@ def model_reanswer(item: QuizItem, llm: BaseChatModel, language: str) -> list[st
         choices=choices_text[:1500] if item.type != "short" else "-",
         language=language,
     )
-    values = {
-        **request.model_dump(),
-        "instruction": CHECK_INSTRUCTION["id" if language == "id" else "en"],
-        "answer_cue": CHECK_CUE["id" if language == "id" else "en"],
-    }
-    messages = template.render(values)
+    messages = check_messages(request)
     if item.type == "short":
         text = generate_structured(llm, messages, TextAnswer, attempts=1, max_tokens=48)
         return [text.answer]
@@ -224,10 +227,8 @@ def model_check(item: QuizItem, llm: BaseChatModel, language: str, *, gating: bo
     """Independent check by a separate model call; a provider failure propagates."""
     try:
         answer = model_reanswer(item, llm, language)
-    except ProviderError:
-        raise
-    except Exception as exc:  # a structured-output failure counts as disagreement, not as a crash
-        if _is_provider_failure(exc):
+    except Exception as exc:  # an unusable answer counts as disagreement, not as a crash
+        if is_provider_failure(exc):
             raise
         return CheckResult(
             name="independent_model",
@@ -240,9 +241,3 @@ def model_check(item: QuizItem, llm: BaseChatModel, language: str, *, gating: bo
     return CheckResult(
         name="independent_model", passed=agreed, detail=f"model answered: {shown}", gating=gating
     )
-
-
-def _is_provider_failure(exc: Exception) -> bool:
-    from toolkit.errors import StructuredOutputError
-
-    return not isinstance(exc, StructuredOutputError | ValueError | IndexError)
