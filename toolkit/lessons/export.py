@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
-from toolkit.lessons.bloom import BLOOM_NAMES
+from toolkit.language import BLOOM_NAMES
 from toolkit.lessons.checks import section_text
 from toolkit.lessons.formats import FORMATS
 from toolkit.lessons.models import (
