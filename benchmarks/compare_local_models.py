@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from toolkit.ask import AskRequest, stream_answer
 from toolkit.errors import StructuredOutputError
 from toolkit.index.lexical import tokenize
-from toolkit.index.metadata import detect_language
+from toolkit.language import detect_language
 from toolkit.llm.structured import generate_structured
 from toolkit.services import Services
 from toolkit.settings import Settings

@@ -110,7 +110,7 @@ def main() -> None:
     """Run the district load test and write the results."""
     from gradio_client import Client
 
-    from toolkit.llm.model_files import resolve_model_path
+    from toolkit.llm.runtime import model_path as resolve_model_path
     from toolkit.services import Services
     from toolkit.settings import Settings
 

@@ -129,7 +129,7 @@ def main() -> None:
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     if args.model_passages:
         from toolkit.llm.local_chat import LocalChatModel
-        from toolkit.llm.model_files import resolve_model_path
+        from toolkit.llm.runtime import model_path as resolve_model_path
         from toolkit.settings import Settings
 
         settings = Settings(_env_file=None, data_dir=REPO / ".kelas")  # type: ignore[call-arg]

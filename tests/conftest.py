@@ -81,9 +81,9 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def embedded_model_path() -> Path:
     """The packaged Gemma GGUF, assembled once into the repository's .kelas/models."""
-    from toolkit.llm.model_files import resolve_model_path
+    from toolkit.llm.runtime import model_path
 
-    return resolve_model_path(Settings(_env_file=None, data_dir=REPO / ".kelas"))  # type: ignore[call-arg]
+    return model_path(Settings(_env_file=None, data_dir=REPO / ".kelas"))  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,12 @@ from toolkit.errors import IngestError
 from toolkit.index.chunking import chunk_section, chunk_sections
 from toolkit.index.documents import Section, load_document
 from toolkit.index.metadata import (
-    detect_language,
     fase_for_grade,
     normalise_fase,
     normalise_subject,
     parse_grade_range,
 )
+from toolkit.language import detect_language
 
 
 def test_markdown_front_matter_and_heading_sections(small_corpus: Path) -> None:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from toolkit.errors import ToolkitError
 from toolkit.feedback.batch import load_progress, read_work, read_work_csv
 from toolkit.feedback.calibration import STRICTNESS_SHIFT
-from toolkit.feedback.core import WorkItem, detect_language, give_feedback, override, verify_quotes
+from toolkit.feedback.core import WorkItem, give_feedback, override, verify_quotes
 from toolkit.feedback.models import FeedbackRequest
 from toolkit.feedback.reports import NotApprovedError, write_class_csv, write_class_xlsx, write_student_docx
 from toolkit.feedback.rubric import RubricRequest, generate_rubric, make_levels
@@ -23,6 +23,7 @@ from toolkit.feedback.service import run_feedback
 from toolkit.feedback.short_answer import SHORT_ANSWER_FILES, load_calibration
 from toolkit.feedback.tables import TableError
 from toolkit.feedback.vectors import TextVectors
+from toolkit.language import detect_language
 from toolkit.services import Services
 from toolkit.settings import Settings
 from toolkit.tools import FEEDBACK, RUBRIC

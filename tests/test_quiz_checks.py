@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quiz_fakes import PHOTOSYNTHESIS, RecordingChatModel, photosynthesis_passages
 
+from toolkit.language import guess_language
 from toolkit.quiz.checks import (
     check_evidence,
     check_key,
@@ -14,7 +15,7 @@ from toolkit.quiz.checks import (
     run_deterministic_checks,
 )
 from toolkit.quiz.models import Evidence, MatchPair, QuizItem
-from toolkit.quiz.text import contains_normalised, guess_language, normalise
+from toolkit.quiz.text import contains_normalised, normalise
 from toolkit.quiz.verify import answers_agree, extractive_check, extractive_reanswer, model_check
 
 PASSAGES = photosynthesis_passages()

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from toolkit.ask import AskRequest, prompt_messages
 from toolkit.index.lexical import tokenize
-from toolkit.index.metadata import detect_language
 from toolkit.index.retrieval import Hit, HybridRetriever
+from toolkit.language import detect_language
 from toolkit.prompts import PromptTemplate, parse_prompt
 
 

@@ -24,15 +24,12 @@ from toolkit.bank.models import (
 from toolkit.quiz.models import Passage
 from toolkit.quiz.terms import extract_facts
 from toolkit.quiz.text import sentences
+from toolkit.text import say as say_in
 
 MIN_DEFINITIONS = 2
 MAX_CONCEPTS = 6
 _EXAMPLE = re.compile(r"^(contoh|misalnya|sebagai contoh|for example|example)\b", re.I)
 _EXERCISE_HEADING = re.compile(r"latihan|soal|ayo|tugas|uji|exercise|practice|task|question", re.I)
-
-
-def _say(language: str, indonesian: str, english: str) -> str:
-    return english if language == "en" else indonesian
 
 
 def _exercises(sections: Sequence[tuple[str, str]]) -> list[str]:
@@ -73,7 +70,7 @@ def card_from_chapter(
     terms = [d.term for d in definitions]
 
     def say(indonesian: str, english: str) -> str:
-        return _say(language, indonesian, english)
+        return say_in(language, indonesian, english)
 
     examples = [s for _, s in facts.sentences if _EXAMPLE.match(s)][:3]
     exercises = _exercises(sections)

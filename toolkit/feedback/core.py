@@ -31,29 +31,16 @@ from toolkit.feedback.safety import INJECTION_NOTE, normalise_space, remove_inst
 from toolkit.feedback.short_answer import EMPTY_NOTE, score_answers
 from toolkit.feedback.signals import content_words
 from toolkit.feedback.vectors import TextVectors
+from toolkit.language import detect_language
 
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 MAX_SENTENCES = 200
 PLACEHOLDER_NUMBER = re.compile(r"\[([A-Z_]+?)_\d+\]")
-ENGLISH_HINTS = frozenset(
-    ["the", "and", "is", "are", "of", "to", "in", "that", "it", "was", "with", "for", "this", "because"]
-)
-INDONESIAN_HINTS = frozenset(
-    ["yang", "dan", "di", "ke", "dari", "ini", "itu", "dengan", "untuk", "adalah", "karena", "tidak"]
-)
 
 
 def neutral_placeholders(text: str) -> str:
     """``[NAMA_3]`` -> ``[NAMA]``: the scored text never depends on which or how many names."""
     return PLACEHOLDER_NUMBER.sub(r"[\1]", text)
-
-
-def detect_language(text: str) -> Literal["id", "en"]:
-    """``en`` when English function words outnumber Indonesian ones, else ``id``."""
-    words = [word.lower() for word in re.findall(r"[A-Za-z]+", text)]
-    english = sum(word in ENGLISH_HINTS for word in words)
-    indonesian = sum(word in INDONESIAN_HINTS for word in words)
-    return "en" if english > indonesian else "id"
 
 
 def verify_quotes(quotes: list[str], work: str) -> list[str]:

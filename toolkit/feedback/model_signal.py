@@ -13,7 +13,6 @@ not help held-out, so that experiment lives in ``benchmarks/short_answer_llm.py`
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from toolkit.feedback.vectors import VectorCache
+from toolkit.llm import runtime
 
 TEMPLATE_VERSION = "pmi-1"
 """Part of every cache key: values stored by an older way of scoring are not reused."""
@@ -86,8 +86,10 @@ def log_softmax_rows(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
 class LlamaLogProbs:
     """Token log-probabilities from a GGUF file with llama.cpp (``logits_all``), CPU only.
 
-    The model is loaded on first use. Consecutive calls that share a prompt prefix (all answers to
-    one question) evaluate only the new tokens: the KV cache and logits of the prefix are kept.
+    The model is loaded on first use through ``toolkit.llm.runtime`` and used only while holding
+    the file's lock, the one the chat model holds too. Consecutive calls that share a prompt prefix
+    (all answers to one question) evaluate only the new tokens: the KV cache and logits of the
+    prefix are kept.
     """
 
     def __init__(self, model_path: Path, n_threads: int = 2, n_ctx: int = 512) -> None:
@@ -96,26 +98,13 @@ class LlamaLogProbs:
         self.name = model_path.stem
         self.n_threads = n_threads
         self.n_ctx = n_ctx
-        self._llama: Any = None
-        self._lock = threading.Lock()
 
     def _model(self) -> Any:
-        if self._llama is None:
-            from toolkit.llm.local_chat import open_gguf
-
-            self._llama = open_gguf(
-                self.model_path,
-                f"{self.model_path.name} could not be loaded for scoring",
-                n_ctx=self.n_ctx,
-                n_batch=self.n_ctx,
-                n_threads=self.n_threads,
-                logits_all=True,
-            )
-        return self._llama
+        return runtime.load(self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, logits_all=True)
 
     def segment_logprobs(self, context: str, segments: Sequence[str]) -> list[np.ndarray]:
         """Per-token log-probabilities of each segment after ``context`` (segments cut to fit ``n_ctx``)."""
-        with self._lock:
+        with runtime.file_lock(self.model_path):
             llama = self._model()
             tokens = llama.tokenize(context.encode("utf-8"), add_bos=True)[: self.n_ctx // 2]
             bounds: list[tuple[int, int]] = []

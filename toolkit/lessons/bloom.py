@@ -7,18 +7,10 @@ observable action: they are not operational when they stand alone in a learning 
 from __future__ import annotations
 
 import re
-from typing import Literal, cast
+from typing import cast
 
-Level = Literal["C1", "C2", "C3", "C4", "C5", "C6"]
+from toolkit.language import BloomLevel as Level
 
-BLOOM_NAMES: dict[str, dict[str, str]] = {
-    "C1": {"id": "mengingat", "en": "remember"},
-    "C2": {"id": "memahami", "en": "understand"},
-    "C3": {"id": "menerapkan", "en": "apply"},
-    "C4": {"id": "menganalisis", "en": "analyse"},
-    "C5": {"id": "mengevaluasi", "en": "evaluate"},
-    "C6": {"id": "mencipta", "en": "create"},
-}
 HIGHER_ORDER = ("C4", "C5", "C6")
 
 OPERATIONAL_VERBS: dict[str, dict[str, tuple[str, ...]]] = {

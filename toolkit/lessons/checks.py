@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from toolkit.index.lexical import tokenize
-from toolkit.index.metadata import detect_language
+from toolkit.language import detect_language
 from toolkit.lessons.bloom import HIGHER_ORDER, is_operational, non_operational_verbs
 from toolkit.lessons.formats import FORMATS, activity_section_key, objectives_section_key
 from toolkit.lessons.models import (

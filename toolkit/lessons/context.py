@@ -17,6 +17,7 @@ from toolkit.lessons.models import (
     SourceRef,
 )
 from toolkit.lessons.prompting import Drafter, instruction_text
+from toolkit.text import say as say_in
 
 
 @dataclass
@@ -40,8 +41,7 @@ class BuildContext:
 
     def say(self, indonesian: str, english: str) -> str:
         """The text in the plan's language, with ``{topic}`` filled in."""
-        text = english if self.language == "en" else indonesian
-        return text.replace("{topic}", self.request.topic)
+        return say_in(self.language, indonesian, english).replace("{topic}", self.request.topic)
 
     def instruction(self, key: str, **values: object) -> str:
         """The instruction ``key`` of ``prompts/lesson_instructions.md`` in the plan's language."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
-from toolkit.lessons.bloom import BLOOM_NAMES
+from toolkit.language import BLOOM_NAMES
 from toolkit.lessons.checks import section_text
 from toolkit.lessons.formats import FORMATS
 from toolkit.lessons.models import (
@@ -33,6 +33,7 @@ from toolkit.lessons.models import (
     TextContent,
     WorksheetContent,
 )
+from toolkit.text import say
 
 EXPORT_SUFFIXES = (".docx", ".md", ".json")
 
@@ -49,7 +50,7 @@ class Block:
 
 
 def _l(plan: LessonPlan, indonesian: str, english: str) -> str:
-    return english if plan.request.language == "en" else indonesian
+    return say(plan.request.language, indonesian, english)
 
 
 def _bloom(level: str | None, language: str) -> str:

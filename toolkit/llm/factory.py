@@ -11,8 +11,8 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from toolkit.errors import ProviderError
+from toolkit.llm import runtime
 from toolkit.llm.local_chat import LocalChatModel
-from toolkit.llm.model_files import resolve_model_path
 from toolkit.settings import Settings
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -36,7 +36,7 @@ def _server_chat_model(settings: Settings, **options: Any) -> BaseChatModel:
 def build_local_chat_model(settings: Settings) -> LocalChatModel:
     """The embedded llama.cpp model (loaded lazily on its first call)."""
     return LocalChatModel(
-        model_path=resolve_model_path(settings),
+        model_path=runtime.model_path(settings),
         model_name=settings.local_model,
         chat_format=settings.local_model == "smollm2-135m",
         n_ctx=settings.n_ctx,

@@ -3,13 +3,13 @@
 Gemma 3 270M is a base model: its chat template returns nothing, so messages are rendered as one
 plain completion prompt (the prompt files end with an answer cue such as ``Jawaban:``).
 Instruction-tuned files (SmolLM2) use llama.cpp's chat completion. Structured output is forced
-with a JSON-schema grammar, so the text is always parseable JSON.
+with a JSON-schema grammar, so the text is always parseable JSON. The file is loaded and locked
+through ``toolkit.llm.runtime``, shared with log-probability scoring.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,39 +20,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from toolkit.errors import ProviderError
-
-_LOADED: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
-_LOAD_LOCK = threading.Lock()
-
-
-def open_gguf(model_path: Path, failure: str, **options: Any) -> Any:
-    """A llama.cpp model for a GGUF file; a ``ProviderError`` starting with ``failure`` when it cannot load."""
-    try:
-        from llama_cpp import Llama
-    except ImportError as exc:  # pragma: no cover - dependency of the project
-        raise ProviderError(
-            "llama-cpp-python is not installed; run 'make run' to install the project."
-        ) from exc
-    try:
-        return Llama(model_path=str(model_path), verbose=False, **options)
-    except (ValueError, RuntimeError, OSError) as exc:
-        raise ProviderError(f"{failure} ({exc}).") from exc
-
-
-def load_llama(model_path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
-    """Load a GGUF file once per process and return it with the lock that serialises its use."""
-    key = (str(model_path), n_ctx, n_threads)
-    with _LOAD_LOCK:
-        if key not in _LOADED:
-            llama = open_gguf(
-                model_path,
-                f"The embedded model {model_path.name} could not be loaded",
-                n_ctx=n_ctx,
-                n_threads=n_threads,
-            )
-            _LOADED[key] = (llama, threading.Lock())
-        return _LOADED[key]
+from toolkit.llm import runtime
 
 
 def render_completion_prompt(messages: Sequence[BaseMessage]) -> str:
@@ -124,9 +92,9 @@ class LocalChatModel(BaseChatModel):
         kwargs: dict[str, Any],
         stream: bool,
     ) -> Iterator[str]:
-        llama, lock = load_llama(self.model_path, self.n_ctx, self.n_threads)
+        llama = runtime.load(self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads)
         args = self._call_args(stop, kwargs)
-        with lock:
+        with runtime.file_lock(self.model_path):
             if self.chat_format:
                 for part in llama.create_chat_completion(
                     messages=to_chat_dicts(messages), stream=True, **args

