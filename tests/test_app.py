@@ -40,6 +40,8 @@ def client(services: Services) -> Iterator[Client]:
 def test_every_event_has_an_api_name(client: Client) -> None:
     endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
     assert {"/search_curriculum", "/ask_curriculum", "/set_language"} <= set(endpoints)
+    lab = {"/prompt_lab_choose", "/prompt_lab_show", "/prompt_lab_compare", "/prompt_lab_save"}
+    assert lab <= set(endpoints)
 
 
 def test_search_shows_passages_with_citations(client: Client) -> None:

@@ -83,6 +83,11 @@ class Builder:
     build: Callable[[BuildContext], Built]
     template: Callable[[BuildContext], BaseModel]
     uses_model: bool = True
+    schema: type[BaseModel] | None = None
+    """The draft schema a ``with_draft`` builder asks the model for (the Prompt Lab runs it too)."""
+    instruction: str = ""
+    """The key of its instruction in ``prompts/lesson_instructions.md``."""
+    max_tokens: int = 200
 
 
 def code_only(template: Callable[[BuildContext], BaseModel]) -> Builder:
@@ -114,4 +119,4 @@ def with_draft(
             return Built(template(context), "code", list(context.notes))
         return Built(content, author_if_drafted, list(context.notes))
 
-    return Builder(build, template)
+    return Builder(build, template, schema=schema, instruction=instruction, max_tokens=max_tokens)

@@ -93,11 +93,20 @@ class Drafter:
         )
 
     def messages(
-        self, *, title: str, instruction: str, sources: list[SourceRef], problems: str = ""
+        self,
+        *,
+        title: str,
+        instruction: str,
+        sources: list[SourceRef],
+        problems: str = "",
+        template: PromptTemplate | None = None,
     ) -> list[BaseMessage]:
-        """The messages sent for one section draft (the regeneration prompt when ``problems`` is set)."""
+        """The messages sent for one section draft (the regeneration prompt when ``problems`` is set).
+
+        ``template`` replaces the prompt file that would be used (the Prompt Lab's edited template).
+        """
         section_template, regenerate_template = self.templates()
-        template = regenerate_template if problems else section_template
+        template = template or (regenerate_template if problems else section_template)
         values = {
             **section_values(self.request, title, instruction),
             "passages": format_sources(sources, max_chars=420),

@@ -97,6 +97,30 @@ def _attempt(
         return raw, None, exc
 
 
+def structured_messages(
+    llm: BaseChatModel, messages: Sequence[BaseMessage], schema: type[BaseModel]
+) -> list[BaseMessage]:
+    """The messages the first try of ``generate_structured`` sends to ``llm``.
+
+    A model without a JSON grammar (embedded) or native structured output also gets the JSON
+    instruction of ``prompts/structured_output.md``, as ``_attempt`` sends it.
+    """
+    if isinstance(llm, LocalChatModel):
+        return list(messages)
+    try:
+        llm.with_structured_output(schema, include_raw=True)
+    except NotImplementedError:
+        return [*messages, HumanMessage(content=_json_instruction(schema))]
+    return list(messages)
+
+
+def raw_attempt(
+    llm: BaseChatModel, messages: Sequence[BaseMessage], schema: type[ModelT], max_tokens: int | None = None
+) -> tuple[str, ModelT | None, Exception | None]:
+    """One try of ``generate_structured`` (raw text, parsed value or None, error or None), for the Prompt Lab."""
+    return _attempt(llm, list(messages), schema, max_tokens)
+
+
 def _raw_text(message: object) -> str:
     if isinstance(message, AIMessage):
         if message.tool_calls:

@@ -13,7 +13,7 @@ from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
 from toolkit.llm.structured import generate_structured
-from toolkit.prompts import load_phrases, load_prompt
+from toolkit.prompts import PromptTemplate, load_phrases, load_prompt
 from toolkit.quiz.fallback import objective_for, shuffled
 from toolkit.quiz.models import Bloom, Difficulty, Evidence, MatchPair, Passage, QuestionType, QuizItem
 
@@ -130,26 +130,35 @@ def draft_item(
     max_tokens: int = 256,
 ) -> BaseModel:
     """One draft of ``kind`` from ``passage`` (``StructuredOutputError`` when the output is unusable)."""
-    lang = "en" if language == "en" else "id"
-    request = ItemPromptRequest(
-        topic=topic[:300] or "-",
-        passage=passage.text[:PROMPT_PASSAGE_CHARS],
-        citation=passage.citation[:200],
-        language=lang,
-    )
     return generate_structured(
         llm,
-        item_messages(request, kind, rejected_because),
+        item_messages(item_request(passage, topic=topic, language=language), kind, rejected_because),
         DRAFTS[kind],
         attempts=attempts,
         max_tokens=max_tokens,
     )
 
 
+def item_request(passage: Passage, *, topic: str, language: str) -> ItemPromptRequest:
+    """The values of the item prompt for ``passage`` (topic and passage cut to their limits)."""
+    return ItemPromptRequest(
+        topic=topic[:300] or "-",
+        passage=passage.text[:PROMPT_PASSAGE_CHARS],
+        citation=passage.citation[:200],
+        language="en" if language == "en" else "id",
+    )
+
+
 def item_messages(
-    request: ItemPromptRequest, kind: QuestionType, rejected_because: str = ""
+    request: ItemPromptRequest,
+    kind: QuestionType,
+    rejected_because: str = "",
+    template: PromptTemplate | None = None,
 ) -> list[BaseMessage]:
-    """The messages that ask for one item: ``quiz_item.md`` filled from ``quiz_item_phrases.md``."""
+    """The messages that ask for one item: ``quiz_item.md`` filled from ``quiz_item_phrases.md``.
+
+    ``template`` replaces ``quiz_item.md`` (the Prompt Lab's edited template).
+    """
     phrases = load_phrases(ITEM_PHRASES)
     feedback = phrases.text("feedback", request.language, {"reason": rejected_because[:200]})
     values = {
@@ -158,7 +167,7 @@ def item_messages(
         "type_instruction": phrases.text(f"type_{kind}", request.language),
         "feedback": feedback if rejected_because else "",
     }
-    return load_prompt(ITEM_PROMPT).render(values)
+    return (template or load_prompt(ITEM_PROMPT)).render(values)
 
 
 def _draft_fields(draft: BaseModel, language: str) -> dict[str, Any]:
