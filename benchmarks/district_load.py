@@ -11,7 +11,9 @@ a Chroma server, llama-cpp-python's OpenAI-compatible server over the embedded G
    sessions would), lets them all ask "ask the curriculum" at the same moment, and records for each
    the time to the first words of the answer, the total time and whether the answer arrived.
    "lost" counts requests that ended without an answer (an error, an empty answer, a participant
-   whose thread never reported); "unfinished" counts those still queued when the time limit hit.
+   whose thread never reported); "refused" those the generation gate told to try again (its
+   waiting room full; each process allows ``WAITING``); "unfinished" counts those still queued
+   when the time limit hit.
 
 Bounded: 100 participants, one question each, a 15-minute limit for the whole load phase; every
 address is 127.0.0.1. Writes ``benchmarks/district_load_results.json`` (summary, the command, and
@@ -46,11 +48,20 @@ SINGLE_STREAM_QUESTIONS = 4
 MODEL_ALIAS = "gemma3-270m"
 QUESTIONS = ["Apa hasil fotosintesis?", "Apa itu kondensasi?", "Apa itu ekosistem?", "Apa fungsi klorofil?"]
 OUT = ROOT / "benchmarks" / "district_load_results.json"
+WAITING = 64
+"""``KELAS_MAX_WAITING_GENERATIONS`` of each app process (docs/deploy.md: at least its teachers)."""
+BUSY_PREFIXES = ("Server sedang penuh", "The server is busy")
+"""The generation gate's answer when its waiting room is full (``toolkit.limits``)."""
 
 
 def note(text: str) -> None:
     """A progress line on stderr."""
     print(f"{time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
+def refused(row: dict[str, Any]) -> bool:
+    """The gate answered "busy, try again" (a sentence, not a loss)."""
+    return not row.get("completed") and str(row.get("status_line", "")).startswith(BUSY_PREFIXES)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -143,6 +154,8 @@ def main() -> None:
             "KELAS_STRUCTURED_OUTPUT": "function_calling",
             "KELAS_MAX_TOKENS": str(max_tokens),
             "KELAS_REQUEST_TIMEOUT": str(TIME_LIMIT_S),
+            # every teacher of a process may wait for a turn (the default, 32, tells the rest to retry)
+            "KELAS_MAX_WAITING_GENERATIONS": str(WAITING),
         }
         names = ["app-a", "app-b"]
         urls = stack.enter_context(
@@ -235,8 +248,14 @@ def main() -> None:
         "participants": participants,
         "app_processes": 2,
         "completed": len(completed),
-        "lost": sum(1 for r in results if not r.get("completed") and (r.get("done") or r.get("error")))
+        "lost": sum(
+            1
+            for r in results
+            if not r.get("completed") and (r.get("done") or r.get("error")) and not refused(r)
+        )
         + (participants - len(results)),
+        "refused_told_to_retry": sum(1 for r in results if refused(r)),
+        "max_waiting_generations_per_process": WAITING,
         "unfinished_at_time_limit": sum(1 for r in results if r.get("done") is False and not r.get("error")),
         "errors": sorted({str(r["error"]) for r in results if r.get("error")}),
         "queued": sum(1 for r in results if r.get("was_queued")),
